@@ -1,0 +1,46 @@
+import Foundation
+
+/// A JSON number that Meta sometimes sends as a string. Decodes `12`, `12.5`, `"12"`, `"12.5"`.
+public struct LenientDecimal: Decodable, Sendable, Hashable {
+    public var value: Decimal
+    public init(_ value: Decimal) { self.value = value }
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let d = try? c.decode(Decimal.self) { value = d; return }
+        if let s = try? c.decode(String.self), let d = Decimal(string: s.trimmingCharacters(in: .whitespaces), locale: Locale(identifier: "en_US_POSIX")), !s.isEmpty {
+            value = d; return
+        }
+        throw DecodingError.dataCorruptedError(in: c, debugDescription: "expected a number or a numeric string")
+    }
+    /// The value as a whole number; nil when fractional or out of range.
+    public var int64: Int64? {
+        var v = value, r = Decimal()
+        NSDecimalRound(&r, &v, 0, .plain)
+        guard r == value else { return nil }
+        return Int64(exactly: NSDecimalNumber(decimal: r).int64Value).flatMap { Decimal($0) == r ? $0 : nil }
+    }
+}
+
+/// `start`/`end` as epoch seconds (number or string) or a `YYYY-MM-DD` string.
+public enum LenientInstant: Decodable, Sendable, Hashable {
+    case epoch(Int64)
+    case date(Day)
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let i = try? c.decode(Int64.self) { self = .epoch(i); return }
+        if let s = try? c.decode(String.self) {
+            if let i = Int64(s) { self = .epoch(i); return }
+            if let d = Day(String(s.prefix(10))), s.count == 10 || s.dropFirst(10).first == "T" { self = .date(d); return }
+        }
+        throw DecodingError.dataCorruptedError(in: c, debugDescription: "expected epoch seconds or YYYY-MM-DD")
+    }
+}
+
+/// Any JSON key, for data points whose keys are open-ended (conversion metrics).
+struct AnyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ s: String) { stringValue = s }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}

@@ -1,0 +1,54 @@
+import Foundation
+
+/// `pricing_analytics` pages → `PricingRow`s. Pure.
+public enum PricingNormalizer {
+    struct Series: Decodable { var data_points: [Point]? }
+    struct Point: Decodable {
+        var start: LenientInstant
+        var end: LenientInstant
+        var country: String?
+        var phone_number: String?
+        var pricing_category: String?
+        var pricing_type: String?
+        var tier: String?
+        var volume: LenientDecimal?
+        var cost: LenientDecimal?
+    }
+
+    /// Normalizes one raw page. Absent dimensions become empty strings; a missing `cost` is NULL;
+    /// unknown pricing categories are kept (product `other`, or `mm_api` for `*MARKETING_LITE*`) and diagnosed.
+    public static func normalize(_ bytes: [UInt8], context: PageContext) throws -> NormalizedBatch {
+        let page = try GraphPage<Series>.decode(bytes, source: context.source)
+        var batch = NormalizedBatch()
+        var unknown: [String: Int] = [:]
+        for series in page.data {
+            for p in series.data_points ?? [] {
+                batch.dataPoints += 1
+                let start = epoch(p.start, context), end = epoch(p.end, context)
+                let category = p.pricing_category ?? ""
+                if !category.isEmpty && !Product.isKnownPricingCategory(category) { unknown[category, default: 0] += 1 }
+                guard let volume = (p.volume ?? LenientDecimal(0)).int64 else {
+                    batch.diagnostics.append(Diagnostic(kind: .droppedDataPoint, subject: "\(context.source) volume", value: "\(p.volume!.value)"))
+                    continue
+                }
+                batch.pricing.append(PricingRow(
+                    wabaID: context.wabaID, granularity: context.granularity, bucketStart: start, bucketEnd: end,
+                    day: TimeZones.localDay(epochSeconds: start, in: context.timezone).description,
+                    phoneNumber: p.phone_number ?? "", country: p.country ?? "", pricingCategory: category,
+                    pricingType: p.pricing_type ?? "", tier: p.tier ?? "", product: Product.ofPricingCategory(category),
+                    volume: volume, cost: p.cost?.value, currency: context.currency, wabaTimezone: context.timezone))
+            }
+        }
+        for (value, count) in unknown.sorted(by: { $0.key < $1.key }) {
+            batch.diagnostics.append(Diagnostic(kind: .unknownEnum, subject: "pricing_category", value: value, count: count))
+        }
+        return batch
+    }
+
+    static func epoch(_ i: LenientInstant, _ context: PageContext) -> Int64 {
+        switch i {
+        case .epoch(let e): return e
+        case .date(let d): return TimeZones.localMidnight(d, in: context.timezone)
+        }
+    }
+}
