@@ -1,0 +1,158 @@
+/// PostgreSQL COPY text format, appended straight into a byte buffer (the COPY hot path).
+///
+/// A row is fields separated by a tab and ended by a newline. In a field, backslash, tab, newline
+/// and carriage return are escaped (`\\`, `\t`, `\n`, `\r`); NULL is `\N`; every other byte,
+/// UTF-8 and emoji included, passes through. So the text `\N` becomes `\\N` and stays distinct
+/// from NULL, and the empty string is an empty field.
+///
+/// PostgreSQL text cannot hold a NUL character: a field containing U+0000 makes the server
+/// reject the COPY (invalid byte sequence). Strip or reject such values before encoding.
+public enum PGCopyText {
+    public static let delimiter: UInt8 = 0x09
+    public static let rowEnd: UInt8 = 0x0A
+    static let backslash: UInt8 = 0x5C
+
+    /// Appends `\N`.
+    @inlinable
+    public static func appendNull(to buffer: inout [UInt8]) {
+        buffer.append(0x5C)
+        buffer.append(UInt8(ascii: "N"))
+    }
+
+    /// Appends a text field, escaped.
+    @inlinable
+    public static func appendField(_ text: String, to buffer: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { appendEscaped($0, to: &buffer) }
+    }
+
+    /// Appends a text field, escaped.
+    @inlinable
+    public static func appendField(_ text: Substring, to buffer: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { appendEscaped($0, to: &buffer) }
+    }
+
+    /// Appends UTF-8 bytes as one field, escaping the four special bytes. Runs without special
+    /// bytes are copied in one block.
+    @inlinable
+    public static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8]) {
+        var runStart = 0
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            // Fast reject: every special byte is ≤ 0x0D or exactly a backslash.
+            if byte > 0x0D && byte != 0x5C {
+                index += 1
+                continue
+            }
+            let escaped: UInt8
+            switch byte {
+            case 0x5C: escaped = 0x5C  // \\ stays \\
+            case 0x09: escaped = UInt8(ascii: "t")
+            case 0x0A: escaped = UInt8(ascii: "n")
+            case 0x0D: escaped = UInt8(ascii: "r")
+            default:
+                index += 1
+                continue
+            }
+            if index > runStart {
+                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+            }
+            buffer.append(0x5C)
+            buffer.append(escaped)
+            index += 1
+            runStart = index
+        }
+        if runStart == 0 {
+            buffer.append(contentsOf: bytes)
+        } else if runStart < count {
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<count]))
+        }
+    }
+
+    /// Appends a decimal integer without allocating.
+    @inlinable
+    public static func appendInteger(_ value: Int64, to buffer: inout [UInt8]) {
+        if value >= 0 && value < 10 {
+            buffer.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value))
+            return
+        }
+        var magnitude = value.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var position = 20
+            repeat {
+                position -= 1
+                digits[position] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if value < 0 { buffer.append(UInt8(ascii: "-")) }
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: digits[position..<20]))
+        }
+    }
+
+    /// Appends `t` or `f`.
+    @inlinable
+    public static func appendBool(_ value: Bool, to buffer: inout [UInt8]) {
+        buffer.append(value ? UInt8(ascii: "t") : UInt8(ascii: "f"))
+    }
+
+    /// Appends a float in its shortest round-tripping form (`inf`, `-inf`, `nan` as PostgreSQL reads them).
+    @inlinable
+    public static func appendDouble(_ value: Double, to buffer: inout [UInt8]) {
+        if value.isNaN {
+            buffer.append(contentsOf: "NaN".utf8)
+        } else if value.isInfinite {
+            buffer.append(contentsOf: (value < 0 ? "-Infinity" : "Infinity").utf8)
+        } else {
+            buffer.append(contentsOf: String(value).utf8)
+        }
+    }
+
+    /// Encodes one row of optional text fields (nil → NULL), newline included. Convenient for
+    /// tests and small loads; the writer's field methods avoid the intermediate array.
+    public static func encodeRow(_ fields: [String?]) -> [UInt8] {
+        var buffer: [UInt8] = []
+        for (index, field) in fields.enumerated() {
+            if index > 0 { buffer.append(delimiter) }
+            if let field { appendField(field, to: &buffer) } else { appendNull(to: &buffer) }
+        }
+        buffer.append(rowEnd)
+        return buffer
+    }
+
+    /// Decodes one COPY text line (without its newline) back into fields; the inverse of
+    /// `encodeRow`, for tests and diagnostics.
+    public static func decodeRow(_ line: [UInt8]) -> [String?] {
+        var fields: [String?] = []
+        var current: [UInt8] = []
+        var isNull = false
+        var index = 0
+        func finish() {
+            fields.append(isNull ? nil : String(decoding: current, as: UTF8.self))
+            current.removeAll(keepingCapacity: true)
+            isNull = false
+        }
+        while index < line.count {
+            let byte = line[index]
+            if byte == delimiter {
+                finish()
+            } else if byte == backslash, index + 1 < line.count {
+                index += 1
+                switch line[index] {
+                case UInt8(ascii: "N"): isNull = true
+                case UInt8(ascii: "t"): current.append(0x09)
+                case UInt8(ascii: "n"): current.append(0x0A)
+                case UInt8(ascii: "r"): current.append(0x0D)
+                default: current.append(line[index])
+                }
+            } else {
+                current.append(byte)
+            }
+            index += 1
+        }
+        finish()
+        return fields
+    }
+}
