@@ -12,7 +12,7 @@ public struct GraphRequests: Sendable {
 
     /// `GET /<ver>/<WABA_ID>?fields=…` for the WABA's own fields.
     public func wabaFields(_ wabaID: String) -> String {
-        url("/\(wabaID)", [("fields", "id,name,currency,timezone_id,marketing_messages_onboarding_status,is_enabled_for_insights")])
+        url("/\(wabaID)", [("fields", "id,name,currency,timezone_id,country,marketing_messages_onboarding_status,is_enabled_for_insights")])
     }
 
     /// `GET /<WABA_ID>/pricing_analytics` (edge form) for one window.

@@ -6,12 +6,10 @@ import Foundation
 public enum TimeZones {
     /// Common ids of Meta's timezone table. Unknown ids fall back (diagnosed), never guessed.
     public static let byMetaID: [String: String] = [
-        "0": "UTC", "1": "America/Los_Angeles", "2": "America/Denver", "3": "America/Phoenix", "4": "America/Chicago",
-        "5": "America/New_York", "6": "America/Anchorage", "7": "Pacific/Honolulu",
-        "8": "America/Sao_Paulo", "9": "Europe/London", "10": "Europe/Berlin", "11": "Asia/Kolkata",
-        "12": "Asia/Jakarta", "13": "America/Mexico_City", "14": "Asia/Singapore", "15": "Europe/Madrid",
-        "16": "Asia/Dubai", "17": "Africa/Lagos", "18": "America/Bogota", "19": "America/Argentina/Buenos_Aires",
-        "20": "Asia/Tokyo", "21": "Australia/Sydney",
+        "0": "UTC", "1": "America/Los_Angeles", "2": "America/Denver", "3": "Pacific/Honolulu", "4": "America/Anchorage",
+        "5": "America/Phoenix", "6": "America/Chicago", "7": "America/New_York", "8": "Asia/Dubai",
+        "10": "America/Argentina/Buenos_Aires", "15": "Australia/Sydney", "25": "America/Sao_Paulo", "35": "America/Toronto",
+        "42": "Asia/Shanghai", "43": "America/Bogota", "47": "Europe/Berlin",
     ]
 
     /// Resolves the IANA name and its source (`pipeline`, `response`, `table`, `utc-fallback`).

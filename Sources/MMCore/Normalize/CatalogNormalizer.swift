@@ -36,6 +36,7 @@ public enum CatalogNormalizer {
         public var name: String?
         public var currency: String?
         public var timezone_id: String?
+        public var country: String?
         public var marketing_messages_onboarding_status: String?
         public var is_enabled_for_insights: Bool?
     }

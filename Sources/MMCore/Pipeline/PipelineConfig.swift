@@ -108,6 +108,9 @@ public struct WABAEntry: Sendable, Equatable {
     public var timezone: String?
     /// Business country (ISO alpha-2) for benchmark cohorts.
     public var country: String?
+    public init(id: String, industry: String? = nil, timezone: String? = nil, country: String? = nil) {
+        self.id = id; self.industry = industry; self.timezone = timezone; self.country = country
+    }
 }
 
 public struct DiscoverSettings: Sendable, Equatable {

@@ -84,4 +84,14 @@ public protocol ArchiveStore: Sendable {
     /// Reads back a body, verifying the stored file's SHA-256 first and the gzip stream after.
     /// Throws `ArchiveError` naming the file on any mismatch, truncation or corruption.
     func read(relativePath: String, expectedSHA256: String) throws -> [UInt8]
+    /// Reads the sidecar stored beside the body at `relativePath` (replay rebuilds each page's
+    /// request context from it).
+    func readSidecar(relativePath: String) throws -> ArchiveSidecar
+}
+
+extension ArchiveKey {
+    /// The sidecar path for a body path (`….json.gz` → `….meta.json`).
+    public static func sidecarPath(forBody relativePath: String) -> String {
+        relativePath.hasSuffix(".json.gz") ? String(relativePath.dropLast(8)) + ".meta.json" : relativePath + ".meta.json"
+    }
 }

@@ -1,0 +1,302 @@
+import Foundation
+import Logging
+import MMCore
+
+/// Runs the stages against the ports: extract → archive → normalize → load → transform, per WABA
+/// (up to `max_concurrency` WABAs in flight), per dataset, per window. A failing WABA or slice never
+/// stops the others; every outcome lands in the ledger; the verdict maps to the SPEC's exit codes.
+public struct RunEngine: Sendable {
+    public struct Ports: Sendable {
+        public var transport: any HTTPTransport
+        public var archive: any ArchiveStore
+        public var warehouse: any Warehouse
+        public var clock: any RuntimeClock
+        public init(transport: any HTTPTransport, archive: any ArchiveStore, warehouse: any Warehouse, clock: any RuntimeClock) {
+            self.transport = transport; self.archive = archive; self.warehouse = warehouse; self.clock = clock
+        }
+    }
+
+    public let config: PipelineConfig
+    public let ports: Ports
+    public let token: AccessToken
+    public let appSecret: String?
+    public let logger: Logger
+    public var events: RunEventSink = { _ in }
+    /// Jitter source for backoff (fixed in tests).
+    public var jitter: @Sendable () -> Double = { Double.random(in: 0..<1) }
+
+    public init(config: PipelineConfig, ports: Ports, token: AccessToken, appSecret: String?, logger: Logger) {
+        self.config = config; self.ports = ports; self.token = token; self.appSecret = appSecret; self.logger = logger
+    }
+
+    /// What a run is: the nightly job, or a backfill of a closed range.
+    public enum Mode: Sendable {
+        /// `asOf` nil = today in each WABA's timezone.
+        case nightly(asOf: Day?)
+        case backfill(from: Day, to: Day, wabas: [String], datasets: [String], chunkDays: Int)
+    }
+
+    // MARK: - Entry points
+
+    /// Runs the nightly job or a backfill. `command`/`argsJSON` go to `etl.runs`.
+    public func run(_ mode: Mode, command: String, argsJSON: String) async throws -> RunReport {
+        let counters = RunCounters(waitBudget: .seconds(config.graph.maxWaitSeconds))
+        let asOfText: String?
+        switch mode {
+        case .nightly(let a): asOfText = a?.description
+        case .backfill(_, let to, _, _, _): asOfText = to.description
+        }
+        let runID = try await ports.warehouse.beginRun(RunStart(pipeline: config.name, command: command, argsJSON: argsJSON,
+                                                                asOf: asOfText, startedAt: ports.clock.now()))
+        var log = logger
+        log[metadataKey: "run_id"] = "\(runID)"
+        log.info("run started", metadata: ["command": "\(command)", "pipeline": "\(config.name)"])
+        var report: RunReport
+        do {
+            report = try await execute(mode, runID: runID, counters: counters, logger: log)
+        } catch {
+            let cls = (error as? any ClassifiedError)?.failureClass ?? .terminal
+            let verdict = RunVerdict(status: "failed", exitCode: RunVerdict.exitCode(for: cls))
+            let snap = counters.snapshot
+            try? await ports.warehouse.finishRun(runID, RunOutcome(
+                status: verdict.status, exitCode: verdict.exitCode, apiCalls: snap.apiCalls, throttleWaits: snap.throttleWaits,
+                throttleWaitSeconds: snap.throttleWaitSeconds, bytesArchived: snap.bytesArchived, rowsLoaded: snap.rowsLoaded,
+                diagnostics: [], error: "\(error)", finishedAt: ports.clock.now()))
+            log.error("run failed", metadata: ["error": "\(error)"])
+            throw error
+        }
+        let snap = counters.snapshot
+        report.counters = snap
+        try await ports.warehouse.finishRun(runID, RunOutcome(
+            status: report.verdict.status, exitCode: report.verdict.exitCode, apiCalls: snap.apiCalls,
+            throttleWaits: snap.throttleWaits, throttleWaitSeconds: snap.throttleWaitSeconds, bytesArchived: snap.bytesArchived,
+            rowsLoaded: snap.rowsLoaded, diagnostics: report.diagnostics,
+            error: report.failed.isEmpty ? nil : report.failed.prefix(5).map { "\($0.0): \($0.1)" }.joined(separator: "; "),
+            finishedAt: ports.clock.now()))
+        log.info("run finished", metadata: [
+            "status": "\(report.verdict.status)", "slices_loaded": "\(report.loaded.count)", "slices_failed": "\(report.failed.count)",
+            "api_calls": "\(snap.apiCalls)", "rows_loaded": "\(snap.rowsLoaded)", "throttle_waits": "\(snap.throttleWaits)",
+        ])
+        return report
+    }
+
+    // MARK: - Execution
+
+    private func execute(_ mode: Mode, runID: Int64, counters: RunCounters, logger: Logger) async throws -> RunReport {
+        var requests = GraphRequests(baseURL: config.graph.baseURL, apiVersion: config.graph.apiVersion, pageSize: config.graph.pageSize)
+        if let secret = appSecret, !secret.isEmpty { requests.appSecretProof = token.appSecretProof(appSecret: secret) }
+        let client = GraphClient(transport: ports.transport, token: token, clock: ports.clock,
+                                 policy: RetryPolicy(maxAttempts: config.graph.maxAttempts, slowdownPercent: config.graph.usageSlowdownPercent),
+                                 counters: counters, timeout: .seconds(config.graph.timeoutSeconds), jitter: jitter)
+        let fetcher = PageFetcher(client: client, requests: requests, archive: ports.archive, counters: counters, runID: runID)
+        let resolver = WABAResolver(fetcher: fetcher, requests: requests, config: config)
+        let extractor = SliceExtractor(fetcher: fetcher, requests: requests, config: config)
+
+        let today = Day(epochSecondsUTC: Int64(ports.clock.now().timeIntervalSince1970))
+        var entries: [WABAEntry]
+        switch mode {
+        case .nightly:
+            let (found, records) = try await resolver.discover(asOf: today, logger: logger)
+            if !records.isEmpty { try await ports.warehouse.recordRawPages(records) }
+            entries = found
+        case .backfill(_, _, let only, _, _):
+            let (found, records) = try await resolver.discover(asOf: today, logger: logger)
+            if !records.isEmpty { try await ports.warehouse.recordRawPages(records) }
+            entries = only.isEmpty ? found : only.map { id in found.first { $0.id == id } ?? WABAEntry(id: id) }
+        }
+        let watermarks: [WatermarkKey: String]
+        let completed: Set<SliceIdentity>
+        let backfillKey: String?
+        switch mode {
+        case .nightly:
+            watermarks = try await ports.warehouse.watermarks(pipeline: config.name)
+            completed = []; backfillKey = nil
+        case .backfill(let from, let to, let w, let d, let chunk):
+            watermarks = [:]
+            let key = BackfillKey.make(pipeline: config.name, from: from, to: to, wabas: w, datasets: d, chunkDays: chunk)
+            backfillKey = key
+            completed = try await ports.warehouse.completedBackfillChunks(backfillKey: key)
+            if !completed.isEmpty { logger.info("resuming backfill", metadata: ["backfill_key": "\(key)", "chunks_done": "\(completed.count)"]) }
+        }
+        events(.planned(wabas: entries.count, slices: entries.count * config.datasetNames.count))
+
+        let limit = max(1, config.graph.maxConcurrency)
+        let collected: [WABAResult] = await withTaskGroup(of: WABAResult.self) { group in
+            var results: [WABAResult] = []
+            for (i, entry) in entries.enumerated() {
+                if i >= limit, let r = await group.next() { results.append(r) }
+                group.addTask {
+                    var log = logger
+                    log[metadataKey: "waba"] = "\(entry.id)"
+                    return await processWABA(entry, mode: mode, runID: runID, watermarks: watermarks, completed: completed,
+                                              backfillKey: backfillKey, resolver: resolver, extractor: extractor,
+                                              counters: counters, logger: log)
+                }
+            }
+            for await r in group { results.append(r) }
+            return results
+        }
+
+        var report = RunReport(runID: runID, verdict: RunVerdict.of(succeeded: 0, failures: []), counters: counters.snapshot)
+        var minDay: Day?, maxDay: Day?
+        for r in collected {
+            report.loaded += r.loaded
+            report.failed += r.failed
+            report.skipped += r.skipped
+            report.diagnostics += r.diagnostics
+            for (slice, _) in r.loaded where slice.dataset != DatasetName.catalog {
+                if let s = Day(slice.windowStart) { minDay = min(minDay ?? s, s) }
+                if let e = Day(slice.windowEnd) { maxDay = max(maxDay ?? e, e) }
+            }
+        }
+        report.diagnostics = mergeDiagnostics(report.diagnostics)
+        if let minDay, let maxDay {
+            do {
+                report.transformSeconds = try await ports.warehouse.runTransforms(from: minDay.description, to: maxDay.description)
+            } catch {
+                logger.error("transforms failed", metadata: ["error": "\(error)"])
+                report.failed.append((SliceIdentity(pipeline: config.name, wabaID: "*", dataset: "transforms",
+                                                    windowStart: minDay.description, windowEnd: maxDay.description),
+                                      "\(error)", (error as? any ClassifiedError)?.failureClass ?? .terminal))
+            }
+        }
+        report.verdict = RunVerdict.of(succeeded: report.loaded.count + report.skipped.count, failures: report.failed.map(\.2))
+        return report
+    }
+
+    struct WABAResult: Sendable {
+        var loaded: [(SliceIdentity, LoadStats)] = []
+        var failed: [(SliceIdentity, String, FailureClass)] = []
+        var skipped: [SliceIdentity] = []
+        var diagnostics: [Diagnostic] = []
+    }
+
+    /// One WABA: resolve it, then each dataset's slices in order (catalog first: its ids feed templates).
+    private func processWABA(_ entry: WABAEntry, mode: Mode, runID: Int64, watermarks: [WatermarkKey: String],
+                             completed: Set<SliceIdentity>, backfillKey: String?, resolver: WABAResolver,
+                             extractor: SliceExtractor, counters: RunCounters, logger: Logger) async -> WABAResult {
+        events(.wabaStarted(entry.id))
+        defer { events(.wabaFinished(entry.id)) }
+        var result = WABAResult()
+        let datasets: [String]
+        switch mode {
+        case .nightly: datasets = config.datasetNames
+        case .backfill(_, _, _, let only, _):
+            datasets = config.datasetNames.filter { only.isEmpty || only.contains($0) || ($0 == DatasetName.catalog && only.contains(DatasetName.templates)) }
+        }
+        let started = ports.clock.now()
+        // Resolve the WABA itself; without it nothing of this WABA can load.
+        let info: WABAInfo
+        do {
+            let today = Day(epochSecondsUTC: Int64(started.timeIntervalSince1970))
+            let (i, phones, records, diags) = try await resolver.resolve(entry, asOf: today, logger: logger)
+            try await ports.warehouse.recordRawPages(records)
+            try await ports.warehouse.upsertWABA(i, phones: phones, runID: runID)
+            info = i
+            result.diagnostics += diags
+        } catch {
+            let cls = (error as? any ClassifiedError)?.failureClass ?? .terminal
+            logger.error("WABA could not be resolved; its datasets are skipped this run", metadata: ["error": "\(error)"])
+            let today = Day(epochSecondsUTC: Int64(started.timeIntervalSince1970)).description
+            for ds in datasets {
+                let slice = SliceIdentity(pipeline: config.name, wabaID: entry.id, dataset: ds, windowStart: today, windowEnd: today)
+                result.failed.append((slice, "\(error)", cls))
+                events(.sliceFailed(slice, error: "\(error)", failureClass: cls))
+            }
+            return result
+        }
+        var log = logger
+        log[metadataKey: "tz"] = "\(info.timezone)"
+        // "Today" in the WABA's timezone unless --as-of is given.
+        let localToday = TimeZones.localDay(epochSeconds: Int64(ports.clock.now().timeIntervalSince1970), in: info.timezone)
+        var templateIDs: [String]?
+
+        for ds in datasets {
+            var dlog = log
+            dlog[metadataKey: "dataset"] = "\(ds)"
+            let windows: [(DayWindow, Bool)]   // (window, advances watermark)
+            let asOf: Day
+            switch mode {
+            case .nightly(let a):
+                asOf = a ?? localToday
+                let wm = watermarks[WatermarkKey(wabaID: entry.id, dataset: ds)].flatMap(Day.init)
+                guard let w = WindowPlanner.nightly(dataset: ds, watermark: wm, startDate: config.startDate,
+                                                    settleDays: config.settleDays(ds), asOf: asOf) else { continue }
+                windows = [(w, true)]
+            case .backfill(let from, let to, _, _, let chunk):
+                asOf = localToday
+                if ds == DatasetName.catalog {
+                    windows = [(DayWindow(start: localToday, end: localToday), false)]
+                } else {
+                    windows = WindowPlanner.backfill(from: from, to: to, chunkDays: chunk).map { ($0, false) }
+                }
+            }
+            for (window, advances) in windows {
+                let slice = SliceIdentity(pipeline: config.name, wabaID: entry.id, dataset: ds,
+                                          windowStart: window.start.description, windowEnd: window.end.description)
+                if completed.contains(slice) { result.skipped.append(slice); continue }
+                var slog = dlog
+                slog[metadataKey: "window"] = "\(window)"
+                let sliceStart = ports.clock.now()
+                do {
+                    let extracted: Extracted
+                    switch ds {
+                    case DatasetName.catalog:
+                        extracted = try await extractor.catalog(info, asOf: asOf, logger: slog)
+                        templateIDs = extracted.batch.templates.map(\.templateID)
+                    case DatasetName.pricing:
+                        extracted = try await extractor.pricing(info, window: window, logger: slog)
+                    case DatasetName.templates:
+                        guard let ids = templateIDs else {
+                            throw RuntimeError(failureClass: .terminal, message: "the template catalog could not be read, so template analytics were not requested")
+                        }
+                        extracted = try await extractor.templates(info, window: window, templateIDs: ids, logger: slog)
+                    default:
+                        continue
+                    }
+                    if !extracted.rawPages.isEmpty { try await ports.warehouse.recordRawPages(extracted.rawPages) }
+                    let batch = extracted.batch.deduplicated()
+                    let finalBefore = asOf - config.settleDays(ds)
+                    let stats = try await ports.warehouse.loadSlice(SliceLoad(
+                        slice: slice, runID: runID, batch: batch, finalBefore: finalBefore.description,
+                        advanceWatermarkTo: advances ? window.end.description : nil, backfillKey: backfillKey,
+                        apiCalls: extracted.apiCalls, pages: extracted.pages, attempts: 1, startedAt: sliceStart,
+                        fetchedAt: extracted.pages > 0 ? extracted.fetchedAt : ports.clock.now()))
+                    counters.update { $0.rowsLoaded += Int64(batch.rowCount) }
+                    result.loaded.append((slice, stats))
+                    result.diagnostics += batch.diagnostics
+                    events(.sliceLoaded(slice, rows: batch.rowCount, stats: stats))
+                    slog.info("slice loaded", metadata: [
+                        "pages": "\(extracted.pages)", "rows": "\(batch.rowCount)", "inserted": "\(stats.inserted)",
+                        "updated": "\(stats.updated)", "unchanged": "\(stats.unchanged)",
+                    ])
+                } catch {
+                    let cls = (error as? any ClassifiedError)?.failureClass ?? .terminal
+                    slog.error("slice failed", metadata: ["error": "\(error)", "class": "\(cls.rawValue)"])
+                    result.failed.append((slice, "\(error)", cls))
+                    events(.sliceFailed(slice, error: "\(error)", failureClass: cls))
+                    try? await ports.warehouse.recordFailedItem(FailedItem(slice: slice, runID: runID, error: "\(error)", failureClass: cls,
+                                                                          apiCalls: 0, attempts: 1, startedAt: sliceStart, finishedAt: ports.clock.now()))
+                    if cls == .auth { return result }   // the token will not work for the rest either
+                }
+            }
+        }
+        return result
+    }
+}
+
+/// A runtime failure with its class (e.g. a dataset that cannot run because another failed).
+public struct RuntimeError: ClassifiedError {
+    public var failureClass: FailureClass
+    public var message: String
+    public init(failureClass: FailureClass, message: String) { self.failureClass = failureClass; self.message = message }
+    public var description: String { message }
+}
+
+/// The ledger key of a backfill: the same command line resumes the same backfill.
+public enum BackfillKey {
+    public static func make(pipeline: String, from: Day, to: Day, wabas: [String], datasets: [String], chunkDays: Int) -> String {
+        let w = wabas.sorted().joined(separator: ","), d = datasets.sorted().joined(separator: ",")
+        return "\(pipeline):\(from)..\(to):w=\(w.isEmpty ? "*" : w):d=\(d.isEmpty ? "*" : d):c=\(chunkDays)"
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Logging
+import MMCore
+
+/// Finds the WABAs to process (explicit list merged with business-portfolio discovery) and reads
+/// each WABA's own fields (currency, timezone), phone numbers and, when the pipeline gives no
+/// industry, the phone numbers' business-profile vertical. Every response is archived (dataset `waba`).
+struct WABAResolver: Sendable {
+    let fetcher: PageFetcher
+    let requests: GraphRequests
+    let config: PipelineConfig
+
+    /// Explicit WABAs first (with their overrides), then discovered ones not already listed.
+    func discover(asOf: Day, logger: Logger) async throws -> (entries: [WABAEntry], records: [RawPageRecord]) {
+        var entries = config.wabas
+        var records: [RawPageRecord] = []
+        guard let d = config.discover else { return (entries, records) }
+        var known = Set(entries.map(\.id))
+        for edge in d.edges {
+            var url: String? = requests.businessWABAs(d.businessID, edge: edge)
+            var page = 0
+            while let u = url {
+                let (body, record, _) = try await fetcher.fetchOne(u, dataset: "discovery", wabaID: d.businessID,
+                                                                   window: (asOf.description, asOf.description), page: page, logger: logger)
+                records.append(record)
+                for item in try CatalogNormalizer.idList(body, source: record.archived.relativePath) where known.insert(item.id).inserted {
+                    entries.append(WABAEntry(id: item.id, industry: nil, timezone: nil, country: nil))
+                }
+                url = GraphResponseInspector.nextPageURL(body).map(requests.followable)
+                page += 1
+            }
+        }
+        logger.info("WABAs resolved", metadata: ["explicit": "\(config.wabas.count)", "total": "\(entries.count)"])
+        return (entries, records)
+    }
+
+    /// Reads the WABA's fields, phone numbers and (if needed) verticals.
+    func resolve(_ entry: WABAEntry, asOf: Day, logger: Logger) async throws -> (WABAInfo, [PhoneNumberRow], [RawPageRecord], [Diagnostic]) {
+        let window = (asOf.description, asOf.description)
+        var records: [RawPageRecord] = []
+        let (body, rec, _) = try await fetcher.fetchOne(requests.wabaFields(entry.id), dataset: "waba", wabaID: entry.id, window: window, page: 0, logger: logger)
+        records.append(rec)
+        let fields = try CatalogNormalizer.wabaFields(body, source: rec.archived.relativePath)
+        let tz = TimeZones.resolve(override: entry.timezone, echoed: nil, metaID: fields.timezone_id)
+        var diagnostics: [Diagnostic] = []
+        if tz.source == "utc-fallback" {
+            diagnostics.append(Diagnostic(kind: .timezoneFallback, subject: "waba \(entry.id) timezone_id", value: fields.timezone_id ?? "absent"))
+            logger.warning("unknown WABA timezone id: days are UTC dates; set `timezone:` for this WABA in the pipeline file",
+                           metadata: ["waba": "\(entry.id)", "timezone_id": "\(fields.timezone_id ?? "absent")"])
+        }
+        let (pbody, prec, _) = try await fetcher.fetchOne(requests.phoneNumbers(entry.id), dataset: "waba", wabaID: entry.id, window: window, page: 1, logger: logger)
+        records.append(prec)
+        var phones: [PhoneNumberRow] = []
+        for p in try CatalogNormalizer.idList(pbody, source: prec.archived.relativePath) {
+            var vertical = ""
+            if entry.industry == nil {
+                let (vb, vrec, _) = try await fetcher.fetchOne(requests.businessProfile(p.id), dataset: "waba", wabaID: entry.id, window: window, page: 2 + phones.count, logger: logger)
+                records.append(vrec)
+                vertical = try CatalogNormalizer.vertical(vb, source: vrec.archived.relativePath)
+            }
+            phones.append(PhoneNumberRow(wabaID: entry.id, phoneNumberID: p.id, displayPhoneNumber: p.display_phone_number ?? "",
+                                         verifiedName: p.verified_name ?? "", qualityRating: p.quality_rating ?? "", vertical: vertical))
+        }
+        let industry = entry.industry ?? phones.map(\.vertical).first { !$0.isEmpty } ?? ""
+        let info = WABAInfo(wabaID: entry.id, name: fields.name ?? "", currency: fields.currency ?? "USD",
+                            timezoneID: fields.timezone_id ?? "", timezone: tz.name, timezoneSource: tz.source,
+                            industry: industry.lowercased(), country: entry.country ?? fields.country ?? "",
+                            onboardingStatus: fields.marketing_messages_onboarding_status ?? "",
+                            insightsEnabled: fields.is_enabled_for_insights)
+        return (info, phones, records, diagnostics)
+    }
+}

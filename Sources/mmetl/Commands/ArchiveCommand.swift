@@ -1,0 +1,42 @@
+import ArchiveGzip
+import ArgumentParser
+import Foundation
+import MMCore
+
+/// `mmetl archive prune`: remove archive files older than N days (dry run unless --apply).
+struct ArchiveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "archive", abstract: "Manage the raw archive.",
+                                                    subcommands: [ArchivePruneCommand.self])
+}
+
+struct ArchivePruneCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prune",
+        abstract: "List (or with --apply, delete) archive files whose window starts more than --older-than days ago.",
+        discussion: "Dry run by default. Pruned windows can no longer be replayed; the API keeps templates 90 days and pricing 1 year, so keep at least that unless another copy exists.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .long, help: "The pipeline file (YAML).") var pipeline: String
+    @Option(name: .long, help: "Age in days.") var olderThan: Int
+    @Flag(name: .long, help: "Delete (default: only list).") var apply = false
+
+    func validate() throws { if olderThan < 1 { throw ValidationError("--older-than must be at least 1") } }
+
+    func run() async throws {
+        let logger = global.makeLogger()
+        try await withExitCodes(logger) {
+            let comp = Composition(logger: logger)
+            let config = try comp.pipeline(pipeline)
+            let store = comp.archive(config)
+            let cutoff = Day(epochSecondsUTC: Int64(Date().timeIntervalSince1970)) - olderThan
+            let victims = try ArchivePruning.files(in: store, olderThan: cutoff)
+            var bytes = 0
+            for v in victims {
+                bytes += v.bytes
+                if apply { try store.remove(relativePath: v.relativePath) } else { print(v.relativePath) }
+            }
+            print("archive prune: \(victims.count) file(s), \(bytes) bytes, window start before \(cutoff)\(apply ? ": deleted" : " (dry run; --apply deletes)")")
+            return 0
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import MMCore
+import MMRuntime
+
+/// `mmetl run`: the nightly job.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "The nightly job: every WABA and dataset from its watermark (minus settle days) to the as-of date.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .long, help: "The pipeline file (YAML).") var pipeline: String
+    @Option(name: .long, help: "The as-of date YYYY-MM-DD (default: today in each WABA's timezone).") var asOf: String?
+    @Flag(name: .long, help: "Print the plan and touch nothing.") var dryRun = false
+    @Flag(name: .long, help: "Wait for another run of this pipeline to finish instead of exiting 75.") var wait = false
+    @Option(name: .long, help: "Write Prometheus metrics (textfile collector format) to this file, atomically.") var metricsFile: String?
+
+    func validate() throws {
+        if let a = asOf, Day(a) == nil { throw ValidationError("--as-of must be a date YYYY-MM-DD, not \"\(a)\"") }
+    }
+
+    func run() async throws {
+        let logger = global.makeLogger()
+        try await withExitCodes(logger) {
+            let comp = Composition(logger: logger)
+            let config = try comp.pipeline(pipeline)
+            let warehouse = try comp.warehouse(config)
+            if dryRun {
+                print(try await Planning.nightlyPlan(config: config, warehouse: warehouse, databaseURL: comp.databaseURL(config), asOf: asOf.flatMap(Day.init)))
+                return 0
+            }
+            guard try await warehouse.acquireRunLock(pipeline: config.name, wait: wait) else {
+                throw CommandFailure(.transient, "another run of pipeline \"\(config.name)\" is in progress; retry later or pass --wait")
+            }
+            var engine = try comp.engine(config, warehouse: warehouse)
+            let progress = Progress(enabled: Terminal.stderrIsTTY && !global.quiet)
+            engine.events = progress.sink
+            let started = Date()
+            let report = try await engine.run(.nightly(asOf: asOf.flatMap(Day.init)), command: "run",
+                                              argsJSON: ArgsJSON.encode(["pipeline": pipeline, "as_of": asOf ?? "", "dry_run": "false"]))
+            progress.finish()
+            if let metricsFile { try Metrics.write(report, pipeline: config.name, started: started, to: metricsFile) }
+            Summary.print(report)
+            return report.verdict.exitCode
+        }
+    }
+}
+
+/// JSON text of a command's arguments for `etl.runs.args` (never a secret: only flags).
+enum ArgsJSON {
+    static func encode(_ dict: [String: String]) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: dict, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}

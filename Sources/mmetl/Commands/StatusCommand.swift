@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import MMCore
+import WarehousePG
+
+/// `mmetl status`: last runs, watermarks and lag; exits 1 when any lag exceeds `--max-lag`.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Last runs, watermarks and lag per WABA/dataset; exits 1 when a lag exceeds --max-lag (for alerting).")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .long, help: "The pipeline file (default: every pipeline in the warehouse; DATABASE_URL or PG* variables).") var pipeline: String?
+    @Option(name: .long, help: "Alert threshold in hours.") var maxLag: Double?
+    @Option(name: .long, help: "libpq URI or conninfo.") var database: String?
+
+    func run() async throws {
+        let logger = global.makeLogger()
+        try await withExitCodes(logger) {
+            let comp = Composition(logger: logger)
+            let config = try pipeline.map(comp.pipeline)
+            let conn = try PGConnection(comp.databaseURL(config, override: database), logger: logger)
+            let status = PGStatus(connection: conn)
+            let runs = try status.lastRuns(pipeline: config?.name)
+            let marks = try status.watermarks(pipeline: config?.name)
+            print("Last runs\(config.map { " of \($0.name)" } ?? ""):")
+            if runs.isEmpty { print("  (none yet)") }
+            for r in runs {
+                let secs = r.seconds.map { String(format: "%.1fs", $0) } ?? "running"
+                print("  #\(r.runID)  \(r.startedAt)  \(r.command.padding(toLength: 9, withPad: " ", startingAt: 0)) \(r.status.padding(toLength: 9, withPad: " ", startingAt: 0)) exit=\(r.exitCode.map(String.init) ?? "-")  \(secs)  api_calls=\(r.apiCalls) rows=\(r.rowsLoaded)\(r.error.map { "  error: \($0.prefix(160))" } ?? "")")
+            }
+            print("Watermarks:")
+            if marks.isEmpty { print("  (none yet)") }
+            var late = 0
+            for m in marks {
+                let flag = maxLag.map { m.lagHours > $0 } ?? false
+                if flag { late += 1 }
+                print("  waba=\(m.wabaID) \(m.dataset.padding(toLength: 9, withPad: " ", startingAt: 0)) through \(m.watermark)  updated \(m.updatedAt)  lag \(String(format: "%.1f", m.lagHours))h\(flag ? "  LATE" : "")\(m.lastError.map { "  last error: \($0.prefix(120))" } ?? "")")
+            }
+            if let maxLag, late > 0 {
+                FileHandle.standardError.write(Data("status: \(late) watermark(s) lag more than \(maxLag)h\n".utf8))
+                return 1
+            }
+            return 0
+        }
+    }
+}

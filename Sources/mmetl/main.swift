@@ -1,1 +1,0 @@
-print("mmetl: under construction")
