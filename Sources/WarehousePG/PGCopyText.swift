@@ -72,6 +72,71 @@ public enum PGCopyText {
         }
     }
 
+    /// Writes `bytes` escaped to `destination`, which must have room for `2 * bytes.count`
+    /// bytes; returns the bytes written. The raw-pointer twin of `appendEscaped`, used by the writer.
+    @inlinable
+    public static func writeEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to destination: UnsafeMutablePointer<UInt8>) -> Int {
+        guard let source = bytes.baseAddress else { return 0 }
+        let count = bytes.count
+        var written = 0
+        var runStart = 0
+        var index = 0
+        while index < count {
+            let byte = source[index]
+            if byte > 0x0D && byte != 0x5C {
+                index += 1
+                continue
+            }
+            let escaped: UInt8
+            switch byte {
+            case 0x5C: escaped = 0x5C
+            case 0x09: escaped = UInt8(ascii: "t")
+            case 0x0A: escaped = UInt8(ascii: "n")
+            case 0x0D: escaped = UInt8(ascii: "r")
+            default:
+                index += 1
+                continue
+            }
+            let run = index - runStart
+            if run > 0 {
+                (destination + written).update(from: source + runStart, count: run)
+                written += run
+            }
+            destination[written] = 0x5C
+            destination[written + 1] = escaped
+            written += 2
+            index += 1
+            runStart = index
+        }
+        let run = count - runStart
+        if run > 0 {
+            (destination + written).update(from: source + runStart, count: run)
+            written += run
+        }
+        return written
+    }
+
+    /// Writes a decimal integer to `destination` (room for 20 bytes); returns the bytes written.
+    @inlinable
+    public static func writeInteger(_ value: Int64, to destination: UnsafeMutablePointer<UInt8>) -> Int {
+        var magnitude = value.magnitude
+        var digits = 1
+        var probe = magnitude
+        while probe >= 10 {
+            probe /= 10
+            digits += 1
+        }
+        let length = digits + (value < 0 ? 1 : 0)
+        if value < 0 { destination[0] = UInt8(ascii: "-") }
+        var position = length
+        repeat {
+            position -= 1
+            destination[position] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
+            magnitude /= 10
+        } while magnitude > 0
+        return length
+    }
+
     /// Appends a decimal integer without allocating.
     @inlinable
     public static func appendInteger(_ value: Int64, to buffer: inout [UInt8]) {

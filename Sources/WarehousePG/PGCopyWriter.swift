@@ -9,7 +9,10 @@ import Foundation
 public final class PGCopyWriter {
     private let conn: OpaquePointer
     private let chunkSize: Int
-    private var buffer: [UInt8]
+    /// The pending bytes: `storage[0..<used]`; grows (never shrinks) when a field needs room.
+    private var storage: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var used = 0
     private var atRowStart = true
     private var finished = false
     /// Rows ended so far.
@@ -22,8 +25,26 @@ public final class PGCopyWriter {
         self.conn = conn
         self.chunkSize = max(1024, chunkSize)
         self.context = context
-        buffer = []
-        buffer.reserveCapacity(self.chunkSize + 16 * 1024)
+        capacity = self.chunkSize + 64 * 1024
+        storage = .allocate(capacity: capacity)
+    }
+
+    deinit { storage.deallocate() }
+
+    /// Makes room for `count` more bytes (plus a delimiter) without sending: fields never throw.
+    @inline(__always)
+    private func reserve(_ count: Int) {
+        if used + count + 1 > capacity { grow(to: used + count + 1) }
+    }
+
+    private func grow(to minimum: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < minimum { newCapacity *= 2 }
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        bigger.update(from: storage, count: used)
+        storage.deallocate()
+        storage = bigger
+        capacity = newCapacity
     }
 
     @inline(__always)
@@ -31,79 +52,121 @@ public final class PGCopyWriter {
         if atRowStart {
             atRowStart = false
         } else {
-            buffer.append(PGCopyText.delimiter)
+            storage[used] = PGCopyText.delimiter
+            used += 1
         }
+    }
+
+    @inline(__always)
+    private func writeNull() {
+        reserve(2)
+        separate()
+        storage[used] = 0x5C
+        storage[used + 1] = UInt8(ascii: "N")
+        used += 2
+    }
+
+    @inline(__always)
+    private func writeText(_ bytes: UnsafeBufferPointer<UInt8>) {
+        reserve(bytes.count * 2)
+        separate()
+        used += PGCopyText.writeEscaped(bytes, to: storage + used)
+    }
+
+    @inline(__always)
+    private func writeInteger(_ value: Int64) {
+        reserve(20)
+        separate()
+        used += PGCopyText.writeInteger(value, to: storage + used)
+    }
+
+    /// Appends bytes verbatim (already escaped).
+    @inline(__always)
+    private func writeVerbatim(_ bytes: UnsafeBufferPointer<UInt8>) {
+        reserve(bytes.count)
+        separate()
+        if let base = bytes.baseAddress { (storage + used).update(from: base, count: bytes.count) }
+        used += bytes.count
     }
 
     /// Appends a text field (nil → NULL).
     public func field(_ text: String?) {
-        separate()
-        if let text { PGCopyText.appendField(text, to: &buffer) } else { PGCopyText.appendNull(to: &buffer) }
+        guard var text else { return writeNull() }
+        text.withUTF8 { writeText($0) }
     }
 
     /// Appends a text field (nil → NULL).
     public func field(_ text: Substring?) {
-        separate()
-        if let text { PGCopyText.appendField(text, to: &buffer) } else { PGCopyText.appendNull(to: &buffer) }
+        guard var text else { return writeNull() }
+        text.withUTF8 { writeText($0) }
     }
 
     /// Appends an integer field (nil → NULL).
     public func field(_ value: Int?) {
-        separate()
-        if let value { PGCopyText.appendInteger(Int64(value), to: &buffer) } else { PGCopyText.appendNull(to: &buffer) }
+        guard let value else { return writeNull() }
+        writeInteger(Int64(value))
     }
 
     /// Appends an integer field (nil → NULL).
     public func field(_ value: Int64?) {
-        separate()
-        if let value { PGCopyText.appendInteger(value, to: &buffer) } else { PGCopyText.appendNull(to: &buffer) }
+        guard let value else { return writeNull() }
+        writeInteger(value)
     }
 
-    /// Appends a float field (nil → NULL).
+    /// Appends a float field (nil → NULL); `Infinity`, `-Infinity`, `NaN` as PostgreSQL reads them.
     public func field(_ value: Double?) {
-        separate()
-        if let value { PGCopyText.appendDouble(value, to: &buffer) } else { PGCopyText.appendNull(to: &buffer) }
+        guard let value else { return writeNull() }
+        var text = value.isNaN ? "NaN" : value.isInfinite ? (value < 0 ? "-Infinity" : "Infinity") : value.description
+        text.withUTF8 { writeVerbatim($0) }
     }
 
     /// Appends a boolean field (nil → NULL).
     public func field(_ value: Bool?) {
+        guard let value else { return writeNull() }
+        reserve(1)
         separate()
-        if let value { PGCopyText.appendBool(value, to: &buffer) } else { PGCopyText.appendNull(to: &buffer) }
+        storage[used] = value ? UInt8(ascii: "t") : UInt8(ascii: "f")
+        used += 1
     }
 
     /// Appends a numeric field in its plain decimal form (nil → NULL).
     public func field(_ value: Decimal?) {
-        separate()
-        if let value { buffer.append(contentsOf: value.description.utf8) } else { PGCopyText.appendNull(to: &buffer) }
+        guard let value else { return writeNull() }
+        var text = value.description
+        text.withUTF8 { writeVerbatim($0) }
     }
 
     /// Appends a NULL field.
     public func null() {
-        separate()
-        PGCopyText.appendNull(to: &buffer)
+        writeNull()
     }
 
     /// Appends bytes that are already one escaped field (e.g. a cached encoding).
-    public func encodedField(_ bytes: some Sequence<UInt8>) {
-        separate()
-        buffer.append(contentsOf: bytes)
+    public func encodedField(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { writeVerbatim($0) }
     }
 
     /// Ends the current row; sends a chunk when the buffer is full.
     /// - Throws: `PGError` when libpq cannot send (connection lost) or the COPY is over.
     public func endRow() throws {
-        buffer.append(PGCopyText.rowEnd)
+        reserve(0)
+        storage[used] = PGCopyText.rowEnd
+        used += 1
         atRowStart = true
         rowsWritten += 1
-        if buffer.count >= chunkSize { try flush() }
+        if used >= chunkSize { try flush() }
     }
 
     /// Appends complete, already-encoded rows (each ending in a newline).
-    public func encodedRows(_ bytes: some Sequence<UInt8>, rowCount: Int) throws {
+    public func encodedRows(_ bytes: [UInt8], rowCount: Int) throws {
         precondition(atRowStart, "encodedRows inside an unfinished row")
-        buffer.append(contentsOf: bytes)
+        bytes.withUnsafeBufferPointer { rows in
+            reserve(rows.count)
+            if let base = rows.baseAddress { (storage + used).update(from: base, count: rows.count) }
+            used += rows.count
+        }
         rowsWritten += rowCount
-        if buffer.count >= chunkSize { try flush() }
+        if used >= chunkSize { try flush() }
     }
 
     /// Sends what is buffered.
@@ -112,18 +175,16 @@ public final class PGCopyWriter {
             throw PGError(kind: .usage, message: "the COPY is over; the writer cannot be used after copyIn returns",
                           context: context)
         }
-        guard !buffer.isEmpty else { return }
-        let status = buffer.withUnsafeBufferPointer { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { chars in
-                PQputCopyData(conn, chars.baseAddress, Int32(chars.count))
-            }
+        guard used > 0 else { return }
+        let status = UnsafeMutableRawPointer(storage).withMemoryRebound(to: CChar.self, capacity: used) { chars in
+            PQputCopyData(conn, chars, Int32(used))
         }
         guard status == 1 else {
             throw PGError(kind: .connection, message: String(cString: PQerrorMessage(conn)).trimmingTrailingNewlines,
                           context: context)
         }
-        bytesSent += buffer.count
-        buffer.removeAll(keepingCapacity: true)
+        bytesSent += used
+        used = 0
     }
 
     /// Sends the rest; called by `copyIn` after the producer returns.
@@ -138,7 +199,7 @@ public final class PGCopyWriter {
     /// Marks the writer unusable (after an abort).
     func abandon() {
         finished = true
-        buffer = []
+        used = 0
     }
 }
 
