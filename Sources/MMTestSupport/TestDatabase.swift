@@ -31,6 +31,18 @@ public struct TestDatabase: Sendable {
         return TestDatabase(name: name, url: PGConninfo.uri(from: options), adminURL: adminURL)
     }
 
+    /// `create(label:)` then `migrate()`: a database with the full schema.
+    public static func migrated(label: String) throws -> TestDatabase {
+        let db = try create(label: label)
+        do {
+            try db.migrate()
+        } catch {
+            try? db.drop()
+            throw error
+        }
+        return db
+    }
+
     /// A new connection to this database (closed when released).
     public func connect() throws -> PGConnection {
         try PGConnection(url)

@@ -12,7 +12,8 @@ import MMCore
 ///   row (version, name, sha256 checksum of the file's bytes, applied_at, duration_ms). A file must
 ///   therefore not contain transaction control or `CREATE INDEX CONCURRENTLY`.
 /// - Refuses (a config-class `MigrationPlanError` naming the file) when an applied file's checksum
-///   changed or an applied file is gone. Checksums are computed by PostgreSQL's `sha256()`.
+///   changed or an applied file is gone. Checksums are PostgreSQL's `sha256()` of the file's exact
+///   bytes, so they equal `sha256sum <file>`.
 /// - Running again with nothing new is a no-op.
 public struct MigrationRunner: Sendable {
     /// The folder holding the migration files.
@@ -80,6 +81,8 @@ public struct MigrationRunner: Sendable {
     struct Source: Sendable {
         let fileName: String
         let text: String
+        /// The file's bytes as a bytea hex literal (`\\x…`), so the checksum is `sha256sum` of the file.
+        let hexBytes: String
     }
 
     func readSources() throws -> [Source] {
@@ -97,8 +100,19 @@ public struct MigrationRunner: Sendable {
             guard let text = String(data: data, encoding: .utf8) else {
                 throw MigrationDirectoryError.notUTF8(url.path)
             }
-            return Source(fileName: name, text: text)
+            return Source(fileName: name, text: text, hexBytes: Self.byteaHex(data))
         }
+    }
+
+    static func byteaHex(_ data: Data) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var bytes: [UInt8] = [UInt8(ascii: "\\"), UInt8(ascii: "x")]
+        bytes.reserveCapacity(2 + data.count * 2)
+        for byte in data {
+            bytes.append(digits[Int(byte >> 4)])
+            bytes.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     func bootstrap(_ conn: PGConnection) throws {
@@ -117,7 +131,7 @@ public struct MigrationRunner: Sendable {
     func makePlan(sources: [Source], connection conn: PGConnection) throws -> MigrationPlan {
         var entries: [(fileName: String, checksum: String)] = []
         for source in sources {
-            let rows = try conn.query("SELECT encode(sha256(convert_to($1, 'UTF8')), 'hex')", [source.text])
+            let rows = try conn.query("SELECT encode(sha256($1::bytea), 'hex')", [source.hexBytes])
             entries.append((source.fileName, try rows.string(0, 0) ?? ""))
         }
         let files = try MigrationPlan.files(from: entries)

@@ -102,6 +102,9 @@ import WarehousePG
         }
         #expect(try conn.query("SELECT to_regclass('half') IS NULL, to_regclass('ok') IS NOT NULL").bool(0, 0) == true)
         #expect(try conn.query("SELECT array_agg(version) FROM etl.schema_migrations").string(0, 0) == "{1}")
+        // The checksum is sha256 of the file's bytes (what `sha256sum` prints).
+        #expect(try conn.query("SELECT checksum FROM etl.schema_migrations").string(0, 0)
+            == "1212c9c4a953807c270b0bd8589271c3eee76fb164b9852a89a929d16fb002dc")
     }
 
     @Test func analystsReadMmOnlyAndLoadersWrite() throws {
