@@ -1,0 +1,32 @@
+extension SendLogParser {
+    /// Parses every line of `source` into `sink` — records of good lines, rejects of bad ones —
+    /// in constant memory; returns the counts for `etl.sendlog_files`.
+    public static func parseFile(_ source: any SendLogLineSource, format: SendLogFileFormat, hasher: any RecipientHasher,
+                                 into sink: any SendLogSink) throws -> SendLogFileCounts {
+        var parser = SendLogParser(format: format, hasher: hasher)
+        var counts = SendLogFileCounts()
+        try source.forEachLine { slice in
+            counts.lines += 1
+            let number = counts.lines
+            let result = slice.withUnsafeBufferPointer { parser.parse(line: $0, number: number) }
+            switch result {
+            case .skip:
+                break
+            case .records(let items):
+                counts.loadedLines += 1
+                for item in items {
+                    if case .send = item { counts.sends += 1 } else { counts.statuses += 1 }
+                    try sink.write(item, line: number)
+                }
+            case .reject(let reject):
+                counts.rejectedLines += 1
+                try sink.write(reject)
+            }
+        }
+        if let reject = parser.finish() {
+            counts.rejectedLines += 1
+            try sink.write(reject)
+        }
+        return counts
+    }
+}

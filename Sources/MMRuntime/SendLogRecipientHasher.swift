@@ -1,0 +1,56 @@
+import Crypto
+import MMCore
+
+/// HMAC-SHA256 of a recipient's E.164 digits under the recipient hash key, as lower-case hex.
+///
+/// The key never leaves this value (not in `description`, not in logs). The same key must be used
+/// for every load, or the hashes of one recipient will not match across files.
+public struct SendLogRecipientHasher: RecipientHasher, CustomStringConvertible {
+    private let key: SymmetricKey
+
+    /// - Throws: `SendLogKeyError.empty` for an empty key.
+    public init(key: [UInt8]) throws(SendLogKeyError) {
+        guard !key.isEmpty else { throw .empty }
+        self.key = SymmetricKey(data: key)
+    }
+
+    public func hash(digits: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(digits.utf8), using: key)
+        return Self.hex(mac)
+    }
+
+    public var description: String { "SendLogRecipientHasher(HMAC-SHA256, key redacted)" }
+
+    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(64)
+        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 0x0F)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The key from the environment: `MMETL_RECIPIENT_HASH_KEY`, or the variable `keyEnv` names
+    /// (the pipeline's `sendlog.hash_key_env`) when given. The value's UTF-8 bytes are the key.
+    /// - Throws: `SendLogKeyError.missing` (a config error: `sendlog load` refuses to run, exit 64).
+    public static func key(environment: [String: String], keyEnv: String? = nil) throws(SendLogKeyError) -> [UInt8] {
+        let name = keyEnv.flatMap { $0.isEmpty ? nil : $0 } ?? "MMETL_RECIPIENT_HASH_KEY"
+        guard let value = environment[name], !value.isEmpty else { throw .missing(variable: name) }
+        return Array(value.utf8)
+    }
+}
+
+/// The recipient hash key is missing or empty: a configuration error.
+public enum SendLogKeyError: ClassifiedError, Equatable {
+    case missing(variable: String)
+    case empty
+
+    public var failureClass: FailureClass { .config }
+    public var description: String {
+        switch self {
+        case .missing(let v):
+            return "no recipient hash key: set \(v) (any secret string; keep it stable, or recipient hashes stop matching). "
+                + "Recipients are stored only as a keyed hash and a country, so sendlog load refuses to run without one"
+        case .empty: return "the recipient hash key is empty"
+        }
+    }
+}

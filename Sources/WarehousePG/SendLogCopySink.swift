@@ -1,0 +1,81 @@
+import MMCore
+
+/// Streams parsed send-log lines into the per-file stage table (`SendLogStage`) through one COPY:
+/// sends (`s`), statuses (`t`) and rejects (`r`) share the table, so a single COPY carries the
+/// whole file in constant memory.
+final class SendLogCopySink: SendLogSink {
+    private let writer: PGCopyWriter
+
+    init(writer: PGCopyWriter) { self.writer = writer }
+
+    func write(_ item: SendLogItem, line: Int) throws {
+        switch item {
+        case .send(let s):
+            writer.field("s"); writer.field(line); writer.field(s.wamid)
+            writer.field(s.wabaID); writer.field(s.phoneNumberID); writer.field(s.templateID); writer.field(s.templateName)
+            writer.field(s.language); writer.field(s.recipientHash); writer.field(s.recipientCountry); writer.field(s.endpoint)
+            writer.field(s.productPolicy); writer.field(s.messageActivitySharing); writer.field(s.campaign)
+            writer.field(SendLogTime.postgresText(micros: s.sentAt))
+            for _ in 0..<11 { writer.null() }  // status … raw
+        case .status(let t):
+            writer.field("t"); writer.field(line); writer.field(t.wamid)
+            writer.field(t.wabaID); writer.field(t.phoneNumberID)
+            for _ in 0..<3 { writer.null() }  // template_id, template_name, language
+            writer.field(t.recipientHash); writer.field(t.recipientCountry)
+            for _ in 0..<4 { writer.null() }  // endpoint, product_policy, message_activity_sharing, campaign
+            writer.field(SendLogTime.postgresText(micros: t.timestamp))
+            writer.field(t.status); writer.field(t.pricingCategory); writer.field(t.pricingType); writer.field(t.pricingModel)
+            writer.field(t.billable); writer.field(t.originType); writer.field(t.route.rawValue)
+            if t.errors.isEmpty {
+                writer.null(); writer.null()
+            } else {
+                writer.field("{" + t.errors.map { $0.code.map(String.init) ?? "NULL" }.joined(separator: ",") + "}")
+                writer.field(Self.errorsJSON(t.errors))
+            }
+            writer.null(); writer.null()  // reason, raw
+        }
+        try writer.endRow()
+    }
+
+    func write(_ reject: SendLogReject) throws {
+        writer.field("r"); writer.field(reject.line); writer.null()
+        for _ in 0..<21 { writer.null() }  // waba_id … errors
+        writer.field("\(reject.reason.rawValue): \(reject.detail)")
+        writer.field(Self.withoutNUL(reject.raw))
+        try writer.endRow()
+    }
+
+    /// `[{"code":131049,"title":"…","details":"…"}]`.
+    static func errorsJSON(_ errors: [StatusError]) -> String {
+        var out = "["
+        for (i, e) in errors.enumerated() {
+            if i > 0 { out += "," }
+            out += "{\"code\":" + (e.code.map(String.init) ?? "null")
+            out += ",\"title\":" + jsonString(e.title) + ",\"details\":" + jsonString(e.details) + "}"
+        }
+        return out + "]"
+    }
+
+    private static func jsonString(_ s: String?) -> String {
+        guard let s else { return "null" }
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{0}": break  // jsonb cannot hold NUL
+            case _ where u.value < 0x20: out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16)
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out + "\""
+    }
+
+    /// PostgreSQL text cannot hold NUL: a rejected line may contain one.
+    static func withoutNUL(_ s: String) -> String {
+        s.utf8.contains(0) ? String(s.unicodeScalars.filter { $0 != "\u{0}" }.map(Character.init)) : s
+    }
+}
