@@ -38,7 +38,7 @@ public struct PGError: ClassifiedError, Hashable {
         self.context = PGConninfo.scrub(context)
     }
 
-    /// Transient: connection failures, SQLSTATE class 08, 40001, 40P01, 57P01–57P03, class 53.
+    /// Transient: connection failures, SQLSTATE class 08 (except 08P01), 40001, 40P01, 57P01–57P03, class 53.
     /// Config: class 28 (authentication) and 3D000 (unknown database), also when only libpq's
     /// connection message says so. Terminal otherwise.
     public var failureClass: FailureClass {
@@ -67,6 +67,8 @@ public struct PGError: ClassifiedError, Hashable {
 
     /// The class of a SQLSTATE alone (see `failureClass`).
     public static func classify(sqlState: String) -> FailureClass {
+        // 08P01 (protocol violation, e.g. a parameter count mismatch) is a bug, not a network blip.
+        if sqlState == "08P01" { return .terminal }
         let cls = sqlState.prefix(2)
         switch cls {
         case "08", "53": return .transient

@@ -64,6 +64,7 @@ import WarehousePG
 
     @Test func sqlStatesAreClassified() {
         #expect(PGError.classify(sqlState: "08006") == .transient)
+        #expect(PGError.classify(sqlState: "08P01") == .terminal)
         #expect(PGError.classify(sqlState: "40001") == .transient)
         #expect(PGError.classify(sqlState: "40P01") == .transient)
         #expect(PGError.classify(sqlState: "57P01") == .transient)
