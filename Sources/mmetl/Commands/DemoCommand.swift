@@ -50,7 +50,7 @@ struct DemoCommand: AsyncParsableCommand {
             let config = try PipelineParser.parse(yaml, file: pipelinePath)
 
             say("3/6 nightly run over \(sim.wabaIDs.count) WABAs (pipeline \(pipelinePath))")
-            let warehouse = try PGWarehouse(url: url, transformsDirectory: try comp.sqlRoot().appendingPathComponent("transforms"), logger: logger)
+            let warehouse = PGWarehouse(conninfo: url, logger: logger, transformsDirectory: try comp.sqlRoot().appendingPathComponent("transforms"))
             let transport = try CurlTransport(maxConnections: config.graph.maxConcurrency)
             var engine = RunEngine(config: config, ports: .init(transport: transport, archive: comp.archive(config), warehouse: warehouse, clock: SystemClock()),
                                    token: AccessToken("demo-token"), appSecret: nil, logger: logger)
@@ -82,7 +82,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
     }
 
-    func say(_ s: String) { print("==> \(s)"); fflush(stdout) }
+    func say(_ s: String) { print("==> \(s)"); Terminal.flushStdout() }
 }
 
 /// The demo's pipeline file, pointing at the in-process simulator.

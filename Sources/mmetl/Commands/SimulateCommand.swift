@@ -42,7 +42,7 @@ struct SimulateCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("wrote send log: \(files.joined(separator: " "))\n".utf8))
         }
         print(sim.startupLine())
-        fflush(stdout)
+        Terminal.flushStdout()
         // Serve until SIGINT/SIGTERM.
         let signals = [SIGINT, SIGTERM]
         for s in signals { signal(s, SIG_IGN) }

@@ -70,8 +70,8 @@ struct Composition {
     }
 
     func warehouse(_ config: PipelineConfig?, override: String? = nil) throws -> PGWarehouse {
-        try PGWarehouse(url: databaseURL(config, override: override),
-                        transformsDirectory: sqlRoot().appendingPathComponent("transforms"), logger: logger)
+        PGWarehouse(conninfo: databaseURL(config, override: override), logger: logger,
+                    transformsDirectory: try sqlRoot().appendingPathComponent("transforms"))
     }
 
     func archive(_ config: PipelineConfig) -> FileArchiveStore {

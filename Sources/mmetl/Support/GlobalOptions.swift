@@ -44,4 +44,6 @@ enum LogBootstrap {
 enum Terminal {
     static var stderrIsTTY: Bool { isatty(STDERR_FILENO) == 1 }
     static var stdoutIsTTY: Bool { isatty(STDOUT_FILENO) == 1 }
+    /// Flushes buffered standard output (so a parent reading lines sees them at once).
+    static func flushStdout() { fflush(nil) }
 }
