@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317  # cleanup/interrupted run from traps, which shellcheck cannot see
 # Run a command against a throwaway PostgreSQL 15 cluster, then tear the cluster down.
 #
 #   scripts/with-postgres.sh swift test --filter WarehousePGTests
