@@ -1,4 +1,4 @@
-import MMSimulator
+@_exported import MMSimulator
 
 /// Runs `body` against a freshly started Graph API simulator and always stops it afterwards.
 ///
