@@ -13,4 +13,8 @@ static inline CURLcode mm_curl_getinfo_long(CURL *h, CURLINFO i, long *v) { retu
 static inline CURLcode mm_curl_getinfo_double(CURL *h, CURLINFO i, double *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode mm_curl_getinfo_off_t(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
 static inline long mm_curl_global_all(void) { return CURL_GLOBAL_ALL; }
+/* CURLOPT_XFERINFOFUNCTION takes a differently typed callback (used to abort cancelled transfers). */
+typedef int (*mm_curl_xferinfo_cb)(void *clientp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow);
+static inline CURLcode mm_curl_setopt_xferinfo_cb(CURL *h, mm_curl_xferinfo_cb cb) { return curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, cb); }
+static inline int mm_curl_error_size(void) { return CURL_ERROR_SIZE; }
 #endif
