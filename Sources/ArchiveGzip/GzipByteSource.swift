@@ -14,7 +14,7 @@ public final class GzipByteSource: ByteSource {
     public init(wrapping inner: any ByteSource, chunkSize: Int = ByteSources.defaultChunkSize) throws(ByteSourceError) {
         self.inner = inner
         self.chunkSize = max(1, chunkSize)
-        do { self.decompressor = try GzipDecompressor() } catch { throw .io(path: inner.name, reason: error.reason) }
+        do { self.decompressor = try GzipDecompressor() } catch { throw .io(path: inner.name, reason: error.description) }
     }
 
     public func read(into buffer: inout [UInt8], maxBytes: Int) throws(ByteSourceError) -> Int {
@@ -29,7 +29,7 @@ public final class GzipByteSource: ByteSource {
                 // Drain what zlib still holds, then insist the stream ended properly.
                 try decode(UnsafeRawBufferPointer(start: nil, count: 0), into: &buffer, limit: maxBytes - (buffer.count - before))
                 if buffer.count - before < maxBytes {
-                    do { try decompressor.finish() } catch { throw .corrupt(path: name, reason: error.reason) }
+                    do { try decompressor.finish() } catch { throw .corrupt(path: name, reason: error.description) }
                     finished = true
                 }
                 continue
@@ -51,7 +51,7 @@ public final class GzipByteSource: ByteSource {
         do {
             return try decompressor.decompressSome(chunk, into: &buffer, maxOutput: limit)
         } catch {
-            throw .corrupt(path: name, reason: error.reason)
+            throw .corrupt(path: name, reason: error.description)
         }
     }
 }

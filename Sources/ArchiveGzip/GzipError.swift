@@ -14,13 +14,4 @@ public enum GzipError: Error, Sendable, Equatable, CustomStringConvertible {
         case .zlib(let m): return "zlib error: \(m)"
         }
     }
-
-    /// The bare reason, without the case prefix.
-    public var reason: String {
-        switch self {
-        case .corrupt(let m): return "corrupt gzip data: \(m)"
-        case .truncated(let m): return "truncated gzip data: \(m)"
-        case .zlib(let m): return "zlib error: \(m)"
-        }
-    }
 }

@@ -58,5 +58,8 @@ public final class CurlTransport: HTTPTransport {
     public var openSessions: Int { pool.sessionCount }
 
     /// The linked libcurl and TLS library versions, for `mmetl version` / diagnostics.
-    public static var libraryVersion: String { (try? CurlGlobal.ensureInitialized()).map { CurlGlobal.versionString } ?? "libcurl (not initialised)" }
+    public static var libraryVersion: String {
+        do { try CurlGlobal.ensureInitialized() } catch { return "libcurl (initialisation failed)" }
+        return CurlGlobal.versionString
+    }
 }
