@@ -66,7 +66,9 @@ struct PageFetcher: Sendable {
         let sidecar = ArchiveSidecar(url: url, status: result.response.status, responseHeaders: result.response.headers.fields,
                                      fetchedAt: ISO8601DateFormatter().string(from: result.fetchedAt), dataset: dataset,
                                      wabaID: wabaID, windowStart: window.start, windowEnd: window.end, page: page)
-        let archived = try archive.write(result.response.body, sidecar: sidecar, at: key)
+        // The write fsyncs: keep it off the cooperative pool (two threads on this machine kind).
+        let archive = self.archive, body = result.response.body
+        let archived = try await Blocking.run { try archive.write(body, sidecar: sidecar, at: key) }
         counters.update { $0.bytesArchived += Int64(archived.compressedBytes); $0.pages += 1 }
         let record = RawPageRecord(runID: runID, dataset: dataset, wabaID: wabaID, windowStart: window.start, windowEnd: window.end,
                                    page: page, archived: archived, httpStatus: result.response.status, fetchedAt: result.fetchedAt)

@@ -214,6 +214,13 @@ public struct RunEngine: Sendable {
         for ds in datasets {
             var dlog = log
             dlog[metadataKey: "dataset"] = "\(ds)"
+            if ds == DatasetName.templates && info.insightsEnabled == false {
+                // Asking would fail with error 100 on every batch; say once what to do instead.
+                dlog.warning("template analytics are not enabled for this WABA: skipped. Fix: POST /\(config.graph.apiVersion)/\(entry.id)?is_enabled_for_insights=true (once; irreversible)")
+                result.diagnostics.append(Diagnostic(kind: .other, subject: "waba \(entry.id) template analytics", value: "not enabled (is_enabled_for_insights=false): skipped"))
+                result.skipped.append(SliceIdentity(pipeline: config.name, wabaID: entry.id, dataset: ds, windowStart: localToday.description, windowEnd: localToday.description))
+                continue
+            }
             let windows: [(DayWindow, Bool)]   // (window, advances watermark)
             let asOf: Day
             switch mode {
@@ -234,7 +241,10 @@ public struct RunEngine: Sendable {
             for (window, advances) in windows {
                 let slice = SliceIdentity(pipeline: config.name, wabaID: entry.id, dataset: ds,
                                           windowStart: window.start.description, windowEnd: window.end.description)
-                if completed.contains(slice) { result.skipped.append(slice); continue }
+                // The catalog is read on every backfill (its ids feed the template batches) and is
+                // never a ledger chunk.
+                let isCatalog = ds == DatasetName.catalog
+                if !isCatalog && completed.contains(slice) { result.skipped.append(slice); continue }
                 var slog = dlog
                 slog[metadataKey: "window"] = "\(window)"
                 let sliceStart = ports.clock.now()
@@ -259,7 +269,7 @@ public struct RunEngine: Sendable {
                     let finalBefore = asOf - config.settleDays(ds)
                     let stats = try await ports.warehouse.loadSlice(SliceLoad(
                         slice: slice, runID: runID, batch: batch, finalBefore: finalBefore.description,
-                        advanceWatermarkTo: advances ? window.end.description : nil, backfillKey: backfillKey,
+                        advanceWatermarkTo: advances ? window.end.description : nil, backfillKey: isCatalog ? nil : backfillKey,
                         apiCalls: extracted.apiCalls, pages: extracted.pages, attempts: 1, startedAt: sliceStart,
                         fetchedAt: extracted.pages > 0 ? extracted.fetchedAt : ports.clock.now()))
                     counters.update { $0.rowsLoaded += Int64(batch.rowCount) }

@@ -22,6 +22,9 @@ struct SendLogTransformRunner: Sendable {
             let sql = try String(contentsOf: file, encoding: .utf8)
             let start = ContinuousClock.now
             try conn.transaction { c in
+                // Two processes (a nightly run and a backfill, or a send-log load) may transform
+                // overlapping days: each file's delete-and-insert runs under its own lock.
+                try c.advisoryTransactionLock(PGAdvisoryKey(name: "mmetl.transform:\(file.lastPathComponent)"))
                 for (name, value) in all.sorted(by: { $0.key < $1.key }) {
                     try c.query("SELECT set_config($1, $2, true)", [name, value])
                 }

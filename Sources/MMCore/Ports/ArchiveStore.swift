@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where one raw page lives in the archive (SPEC §5):
 /// `<dataset>/waba=<id>/<YYYY-MM-DD>/<run_id>-<seq>.json.gz`, the date being the window start.
 public struct ArchiveKey: Sendable, Hashable, Codable {

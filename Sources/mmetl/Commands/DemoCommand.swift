@@ -61,7 +61,7 @@ struct DemoCommand: AsyncParsableCommand {
             Summary.print(report)
 
             say("4/6 writing the send log that matches the simulator's data")
-            let files = try SendLogWriter.write(business: sim.dataset, asOf: sim.asOf, days: days, to: "\(workdir)/sendlog")
+            let files = try SendLogWriter.write(business: sim.dataset, asOf: sim.asOf, days: days, to: "\(workdir)/sendlog", format: .ndjsonGzip)
             say("5/6 sendlog load \(files.count) file(s)")
             let key = comp.environment[config.sendlog.hashKeyEnv].flatMap { $0.isEmpty ? nil : $0 } ?? "demo-only-not-a-secret"
             let sendlogCode = try await SendLogCommandRunner.run(paths: files, databaseURL: url, hashKey: Array(key.utf8),
