@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+import Yams
+@testable import MMCore
+
+/// Every file under `pipelines/` parses: pipelines through mmetl's own validation, scheduler
+/// manifests as YAML, systemd units and the cron line by their shape.
+@Suite struct PipelineFilesTests {
+    static var root: URL {
+        var u = URL(fileURLWithPath: #filePath)
+        while u.path != "/" {
+            u.deleteLastPathComponent()
+            if FileManager.default.fileExists(atPath: u.appendingPathComponent("Package.swift").path) { return u }
+        }
+        return u
+    }
+
+    static func files(_ ext: String) -> [URL] {
+        let dir = root.appendingPathComponent("pipelines")
+        let all = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
+        return all.filter { $0.pathExtension == ext }.sorted { $0.path < $1.path }
+    }
+
+    @Test func everyPipelineFileValidates() throws {
+        let pipelines = Self.files("yaml").filter { !$0.path.contains("/kubernetes/") }
+        #expect(pipelines.count >= 2)
+        for f in pipelines {
+            let text = try String(contentsOf: f, encoding: .utf8)
+            _ = try PipelineParser.parse(text, file: f.lastPathComponent)
+        }
+    }
+
+    @Test func kubernetesManifestsAreYAMLWithForbidConcurrencyAndTheTokenFromASecret() throws {
+        let manifests = Self.files("yaml").filter { $0.path.contains("/kubernetes/") }
+        #expect(!manifests.isEmpty)
+        for f in manifests {
+            let doc = try #require(try Yams.load(yaml: String(contentsOf: f, encoding: .utf8)) as? [String: Any])
+            #expect(doc["kind"] as? String == "CronJob")
+            let spec = try #require(doc["spec"] as? [String: Any])
+            #expect(spec["concurrencyPolicy"] as? String == "Forbid")
+            let text = try String(contentsOf: f, encoding: .utf8)
+            #expect(text.contains("secretKeyRef"))
+        }
+    }
+
+    @Test func systemdUnitsAndCronLineHaveTheirShape() throws {
+        let service = try String(contentsOf: Self.root.appendingPathComponent("pipelines/systemd/mmetl-nightly.service"), encoding: .utf8)
+        #expect(service.contains("[Service]") && service.contains("ExecStart=") && service.contains("mmetl run --pipeline"))
+        #expect(!service.contains("MMETL_ACCESS_TOKEN="))
+        let timer = try String(contentsOf: Self.root.appendingPathComponent("pipelines/systemd/mmetl-nightly.timer"), encoding: .utf8)
+        #expect(timer.contains("[Timer]") && timer.contains("OnCalendar="))
+        let cron = try String(contentsOf: Self.root.appendingPathComponent("pipelines/cron/mmetl.cron"), encoding: .utf8)
+        let line = try #require(cron.split(separator: "\n").first { !$0.hasPrefix("#") && !$0.isEmpty })
+        #expect(line.split(separator: " ").count > 6)
+    }
+}
