@@ -1,0 +1,116 @@
+/// The SQL that moves one fact's staged rows into the fact, set-based, in four statements run in
+/// the slice's transaction (after COPY into the session's temporary staging table):
+///
+/// 1. `updateChanged` — rows whose key exists and whose values differ (`IS DISTINCT FROM` on all
+///    value columns) are updated: new values, `revision + 1`, `run_id`, `last_fetched_at`; and in the
+///    same statement one `etl.fact_revisions` row each, with the changed columns' old and new values.
+///    The update's row count is the number of revisions.
+/// 2. `insertNew` — rows whose key does not exist are inserted (plain INSERT with an anti-join: no
+///    `ON CONFLICT` speculative insertion; the slice lock guarantees no concurrent writer of these
+///    keys, as every key begins with `waba_id` and a dataset owns its facts).
+/// 3. `finalize` — rows of the WABA in the window with a day before `finalBefore` that are not final
+///    yet become final: the only update without a revision.
+///
+/// Unchanged rows are not written at all: no new tuple version, no dead tuple, no revision.
+/// `changed` is materialized first and carries each changed row's partition and ctid, so the
+/// UPDATE reaches it by TID (no second search of the 9-column key) and does nothing at all when
+/// nothing changed. The ctid is stable between the two: same statement, and the slice lock keeps
+/// every other writer off these keys.
+///
+/// Statements 1 and 2 take `$1` run id (bigint), `$2` fetch time (epoch seconds, float8),
+/// `$3` final-before date, `$4`/`$5` the first and last staged day (they prune the partitions the
+/// fact is read from); `finalize` takes `$1` waba id, `$2` window start, `$3` window end,
+/// `$4` final-before date.
+public struct FactMergePlan: Sendable, Hashable {
+    public let table: FactTable
+
+    public init(_ table: FactTable) { self.table = table }
+
+    private var staging: String { "pg_temp.\(table.stagingName)" }
+    private var names: [String] { table.columns.map(\.name) }
+    private var keys: [String] { table.keyColumns.map(\.name) }
+    private var values: [String] { table.valueColumns.map(\.name) }
+
+    /// Creates the session's staging table (once per connection); emptied at every commit.
+    public var createStaging: String {
+        let columns = table.columns.map { column in
+            // Key text in byte order, as in the facts: the join compares like with like.
+            let collation = column.role == .key && column.stagingType == "text" ? " COLLATE \"C\"" : ""
+            return "\(column.name) \(column.stagingType)\(collation)"
+        }.joined(separator: ", ")
+        return "CREATE TEMPORARY TABLE IF NOT EXISTS \(table.stagingName) (\(columns)) ON COMMIT DELETE ROWS"
+    }
+
+    /// `COPY … FROM STDIN` in the columns' order (text format).
+    public var copy: String { "COPY \(staging) (\(names.joined(separator: ", "))) FROM STDIN" }
+
+    /// Refreshes the planner's statistics of the staging table (temporary tables are never
+    /// auto-analyzed; without them the merge may pick nested loops over a million rows).
+    public var analyzeStaging: String { "ANALYZE \(staging)" }
+
+    /// The staged rows converted to the fact's types.
+    private var source: String {
+        let columns = table.columns.map { "\($0.fromStaging) AS \($0.name)" }.joined(separator: ", ")
+        return "SELECT \(columns) FROM \(staging) s"
+    }
+
+    private func keyMatch(_ left: String, _ right: String) -> String {
+        keys.map { "\(left).\($0) = \(right).\($0)" }.joined(separator: " AND ")
+    }
+
+    private func row(_ alias: String, _ columns: [String], prefix: String = "") -> String {
+        "(" + columns.map { "\(alias).\(prefix)\($0)" }.joined(separator: ", ") + ")"
+    }
+
+    /// JSON object of the value columns that differ between `old_<name>` and `<name>` of alias `c`,
+    /// taking the old (`old: true`) or new side.
+    private func changedValuesJSON(old: Bool) -> String {
+        values.map { name in
+            let side = old ? "c.old_\(name)" : "c.\(name)"
+            return "CASE WHEN c.old_\(name) IS DISTINCT FROM c.\(name) THEN jsonb_build_object('\(name)', \(side)) ELSE '{}'::jsonb END"
+        }.joined(separator: " || ")
+    }
+
+    public var updateChanged: String {
+        let oldColumns = values.map { "o.\($0) AS old_\($0)" }.joined(separator: ", ")
+        let assignments = values.map { "\($0) = c.\($0)" }.joined(separator: ", ")
+        let keyJSON = "jsonb_build_object(" + keys.map { "'\($0)', c.\($0)" }.joined(separator: ", ") + ")"
+        return """
+            WITH src AS (\(source)),
+            changed AS MATERIALIZED (
+                SELECT o.tableoid AS target_partition, o.ctid AS target_row, src.*, \(oldColumns)
+                FROM src JOIN \(table.name) o ON \(keyMatch("o", "src"))
+                WHERE o.day BETWEEN $4::date AND $5::date
+                  AND \(row("o", values)) IS DISTINCT FROM \(row("src", values))
+            ),
+            updated AS (
+                UPDATE \(table.name) f
+                SET \(assignments), run_id = $1::bigint, last_fetched_at = to_timestamp($2::float8),
+                    revision = f.revision + 1, is_final = f.is_final OR f.day < $3::date
+                FROM changed c
+                WHERE f.day BETWEEN $4::date AND $5::date AND f.tableoid = c.target_partition AND f.ctid = c.target_row
+                RETURNING \(keyJSON) AS key, \(changedValuesJSON(old: true)) AS old_values, \(changedValuesJSON(old: false)) AS new_values
+            )
+            INSERT INTO etl.fact_revisions (table_name, key, old_values, new_values, run_id, changed_at)
+            SELECT '\(table.name)', key, old_values, new_values, $1::bigint, now() FROM updated
+            """
+    }
+
+    public var insertNew: String {
+        let columns = names.joined(separator: ", ")
+        let selected = names.map { "src.\($0)" }.joined(separator: ", ")
+        return """
+            INSERT INTO \(table.name) (\(columns), run_id, first_fetched_at, last_fetched_at, revision, is_final)
+            SELECT \(selected), $1::bigint, to_timestamp($2::float8), to_timestamp($2::float8), 0, src.day < $3::date
+            FROM (\(source)) src
+            WHERE NOT EXISTS (SELECT 1 FROM \(table.name) f WHERE f.day BETWEEN $4::date AND $5::date AND \(keyMatch("f", "src")))
+            """
+    }
+
+    public var finalize: String {
+        """
+        UPDATE \(table.name) SET is_final = true
+        WHERE waba_id = $1 AND day >= $2::date AND day <= $3::date AND day < $4::date AND NOT is_final
+        """
+    }
+}

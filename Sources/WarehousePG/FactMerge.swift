@@ -1,0 +1,78 @@
+import Foundation
+import MMCore
+
+/// Parameters every merge statement of a slice shares.
+struct MergeContext: Sendable {
+    let runID: Int64
+    /// The slice's fetch time, epoch seconds (bound as `to_timestamp($n::float8)`).
+    let fetchedAt: Double
+    /// Days strictly before this date are final.
+    let finalBefore: String
+    let wabaID: String
+    let windowStart: String
+    let windowEnd: String
+}
+
+/// What merging one table did.
+struct MergeOutcome: Sendable {
+    var stats = LoadStats()
+    /// Rows whose only change was `is_final` becoming true.
+    var finalized: Int64 = 0
+    /// Seconds spent in COPY (the rest of `stats.seconds` is the merge and the ledger).
+    var copySeconds: Double = 0
+
+    mutating func add(_ other: MergeOutcome) {
+        stats.add(other.stats)
+        finalized += other.finalized
+        copySeconds += other.copySeconds
+    }
+}
+
+/// Runs a `FactMergePlan` on a connection inside the slice's transaction: COPY the rows into the
+/// session's staging table, ANALYZE it, update changed rows (with revisions), insert new ones,
+/// finalize the window's settled days.
+enum FactMerge {
+    /// From this many staged rows on, the merge joins staging and fact by hashing instead of one
+    /// primary-key probe per staged row. The planner prices a probe of the 9-column key far below
+    /// what it costs (measured: 200k probes 3.9 s, one hash join 0.8 s); below this size either
+    /// way takes well under a second.
+    static let hashJoinThreshold = 50_000
+
+    static func run(_ rows: StagingRows, on connection: PGConnection, context: MergeContext) throws -> MergeOutcome {
+        let plan = FactMergePlan(rows.table)
+        var outcome = MergeOutcome()
+        if rows.count > 0, let days = rows.days {
+            let copied = try copy(plan.copy, on: connection, write: rows.write)
+            outcome.stats.rowsCopied = copied.rows
+            outcome.stats.bytesCopied = copied.bytes
+            outcome.copySeconds = copied.seconds
+            try connection.execute(plan.analyzeStaging)
+            try connection.query("SELECT set_config('enable_nestloop', $1, true)", [rows.count >= hashJoinThreshold ? "off" : "on"])
+            let parameters: [(any PGValue)?] = [context.runID, context.fetchedAt, context.finalBefore, days.first, days.last]
+            let updated = Int64(try connection.query(plan.updateChanged, parameters).affectedRows ?? 0)
+            let inserted = Int64(try connection.query(plan.insertNew, parameters).affectedRows ?? 0)
+            outcome.stats.updated = updated
+            outcome.stats.revisions = updated
+            outcome.stats.inserted = inserted
+            outcome.stats.unchanged = Int64(rows.count) - updated - inserted
+        }
+        outcome.finalized = Int64(try connection.query(plan.finalize, [
+            context.wabaID, context.windowStart, context.windowEnd, context.finalBefore,
+        ]).affectedRows ?? 0)
+        return outcome
+    }
+
+    /// COPYs the rows `write` produces; returns rows and bytes sent, and the seconds it took.
+    static func copy(_ sql: String, on connection: PGConnection,
+                     write: (PGCopyWriter) throws -> Void) throws -> (rows: Int64, bytes: Int64, seconds: Double) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var used: PGCopyWriter?
+        let rows = try connection.copyIn(sql: sql) { writer in
+            used = writer
+            try write(writer)
+        }
+        // Read after copyIn: it sends the last buffered chunk once the producer returns.
+        return (Int64(rows), Int64(used?.bytesSent ?? 0), PGWarehouse.seconds(clock.now - start))
+    }
+}

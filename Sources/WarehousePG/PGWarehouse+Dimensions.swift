@@ -1,0 +1,48 @@
+import Foundation
+import MMCore
+
+/// `mm.dim_waba` and `mm.dim_phone_number`: latest state, updated in place only when a field
+/// changes (`IS DISTINCT FROM` guard), so an unchanged WABA costs no write.
+extension PGWarehouse {
+    public func upsertWABA(_ info: WABAInfo, phones: [PhoneNumberRow], runID: Int64) async throws {
+        try await withConnection { lease in
+            try lease.connection.transaction { connection in
+                try connection.query("""
+                    INSERT INTO mm.dim_waba AS d (waba_id, name, currency, timezone_id, timezone, timezone_source, country,
+                        region, industry, mm_onboarding_status, insights_enabled, run_id)
+                    VALUES ($1, $2, $3, $4, $5, $6, upper($7),
+                        (SELECT c.region FROM mm.dim_country c WHERE c.country_code = upper($7)), $8, $9, $10::boolean, $11)
+                    ON CONFLICT (waba_id) DO UPDATE SET
+                        name = EXCLUDED.name, currency = EXCLUDED.currency, timezone_id = EXCLUDED.timezone_id,
+                        timezone = EXCLUDED.timezone, timezone_source = EXCLUDED.timezone_source, country = EXCLUDED.country,
+                        region = EXCLUDED.region, industry = EXCLUDED.industry,
+                        mm_onboarding_status = EXCLUDED.mm_onboarding_status,
+                        insights_enabled = COALESCE(EXCLUDED.insights_enabled, d.insights_enabled),
+                        updated_at = now(), run_id = EXCLUDED.run_id
+                    WHERE (d.name, d.currency, d.timezone_id, d.timezone, d.timezone_source, d.country, d.region, d.industry,
+                           d.mm_onboarding_status, d.insights_enabled)
+                        IS DISTINCT FROM
+                          (EXCLUDED.name, EXCLUDED.currency, EXCLUDED.timezone_id, EXCLUDED.timezone, EXCLUDED.timezone_source,
+                           EXCLUDED.country, EXCLUDED.region, EXCLUDED.industry, EXCLUDED.mm_onboarding_status,
+                           COALESCE(EXCLUDED.insights_enabled, d.insights_enabled))
+                    """, [info.wabaID, info.name, info.currency, info.timezoneID, info.timezone, info.timezoneSource,
+                          info.country, info.industry, info.onboardingStatus, info.insightsEnabled, runID])
+                for phone in phones {
+                    try connection.query("""
+                        INSERT INTO mm.dim_phone_number AS p (waba_id, phone_number_id, display_phone_number, verified_name,
+                            quality_rating, vertical, run_id)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7)
+                        ON CONFLICT (waba_id, phone_number_id) DO UPDATE SET
+                            display_phone_number = EXCLUDED.display_phone_number, verified_name = EXCLUDED.verified_name,
+                            quality_rating = EXCLUDED.quality_rating, vertical = EXCLUDED.vertical,
+                            updated_at = now(), run_id = EXCLUDED.run_id
+                        WHERE (p.display_phone_number, p.verified_name, p.quality_rating, p.vertical)
+                            IS DISTINCT FROM (EXCLUDED.display_phone_number, EXCLUDED.verified_name, EXCLUDED.quality_rating,
+                                              EXCLUDED.vertical)
+                        """, [phone.wabaID, phone.phoneNumberID, phone.displayPhoneNumber, phone.verifiedName,
+                              phone.qualityRating, phone.vertical, runID])
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,195 @@
+import Foundation
+import Logging
+import MMCore
+
+extension PGWarehouse {
+    /// The advisory key of a slice's (WABA, dataset) lock: FNV-1a 64 of `SliceIdentity.lockName`.
+    public static func sliceLockKey(_ slice: SliceIdentity) -> PGAdvisoryKey { PGAdvisoryKey(name: slice.lockName) }
+
+    /// Loads one slice, all or nothing, in one transaction on a connection of its own:
+    ///
+    /// 1. (before the transaction) month partitions for the rows' days;
+    /// 2. `pg_advisory_xact_lock` on the slice's (WABA, dataset) key — tried first; when another
+    ///    session holds it, "waiting for slice lock" is logged and the load blocks until it is free;
+    /// 3. per fact the dataset owns: COPY into the session's staging table, update changed rows with
+    ///    revisions, insert new rows, finalize settled days of the window (`FactMergePlan`);
+    ///    catalog rows merge into the template dimension (`TemplateCatalogPlan`);
+    /// 4. the `etl.run_items` row with the statistics, and the watermark (forward only) or the
+    ///    backfill chunk.
+    ///
+    /// Any error rolls all of it back (a terminated backend too: PostgreSQL aborts the transaction).
+    /// Precondition: keys are unique within the batch (`NormalizedBatch.deduplicated()`); a
+    /// duplicate new key fails the slice with a primary-key violation.
+    public func loadSlice(_ load: SliceLoad) async throws -> LoadStats {
+        try await withConnection { lease in try self.loadSlice(load, lease: lease).stats }
+    }
+
+    /// `loadSlice` with everything it measured (for the benchmark).
+    func loadSlice(_ load: SliceLoad, lease: PGWarehouseConnections.Lease) throws -> MergeOutcome {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let connection = lease.connection
+        let facts = Self.factsToMerge(load)
+        for rows in facts { _ = try Partitions.ensure(for: rows, on: connection, cache: self) }
+        try prepareStaging(lease)
+
+        let context = MergeContext(runID: load.runID, fetchedAt: load.fetchedAt.timeIntervalSince1970,
+                                   finalBefore: load.finalBefore, wabaID: load.slice.wabaID,
+                                   windowStart: load.slice.windowStart, windowEnd: load.slice.windowEnd)
+        let outcome = try connection.transaction { connection in
+            try takeSliceLock(load.slice, on: connection)
+            try tuneMerge(on: connection)
+            var outcome = MergeOutcome()
+            for rows in facts {
+                outcome.add(try FactMerge.run(rows, on: connection, context: context))
+            }
+            if !load.batch.templates.isEmpty {
+                outcome.add(try mergeCatalog(load.batch.templates, on: connection, context: context))
+            }
+            outcome.stats.seconds = Self.seconds(clock.now - start)
+            try writeRunItem(load, outcome, on: connection)
+            if let watermark = load.advanceWatermarkTo {
+                try advanceWatermark(load, to: watermark, on: connection)
+            }
+            if let backfillKey = load.backfillKey {
+                try completeBackfillChunk(load, key: backfillKey, on: connection)
+            }
+            return outcome
+        }
+        var result = outcome
+        result.stats.seconds = Self.seconds(clock.now - start)
+        let stats = result.stats
+        logger.info("loaded slice", metadata: [
+            "slice": .string(load.slice.description), "inserted": .stringConvertible(stats.inserted),
+            "updated": .stringConvertible(stats.updated), "unchanged": .stringConvertible(stats.unchanged),
+            "finalized": .stringConvertible(outcome.finalized), "bytes": .stringConvertible(stats.bytesCopied),
+            "seconds": .string(String(format: "%.3f", stats.seconds)),
+        ])
+        return result
+    }
+
+    /// The facts a slice merges: those its dataset owns, plus any other with rows in the batch.
+    static func factsToMerge(_ load: SliceLoad) -> [StagingRows] {
+        let owned = FactTable.owned(byDataset: load.slice.dataset)
+        return FactTable.all.map { StagingRows.of($0, in: load.batch) }.filter { owned.contains($0.table) || $0.count > 0 }
+    }
+
+    /// Creates the session's temporary staging tables once per connection.
+    private func prepareStaging(_ lease: PGWarehouseConnections.Lease) throws {
+        guard !lease.stagingReady else { return }
+        let statements = FactTable.all.map { FactMergePlan($0).createStaging } + [TemplateCatalogPlan.createStaging]
+        try lease.connection.execute(statements.joined(separator: ";\n"))
+        lease.stagingReady = true
+    }
+
+    /// Settings for this transaction's merge statements: memory for hash joins of a large staging
+    /// table against the facts; no merge joins (the planner picks them for a presorted primary key,
+    /// but sorting a million staged 9-column keys costs more than hashing them); no JIT (compiling
+    /// the wide merge statements costs more than it saves at these sizes).
+    private func tuneMerge(on connection: PGConnection) throws {
+        try connection.query("""
+            SELECT set_config('work_mem', $1, true), set_config('enable_mergejoin', 'off', true),
+                   set_config('jit', 'off', true)
+            """, [mergeWorkMem])
+    }
+
+    /// Takes the slice's transaction-level advisory lock, logging when it has to wait.
+    private func takeSliceLock(_ slice: SliceIdentity, on connection: PGConnection) throws {
+        let key = Self.sliceLockKey(slice)
+        if try connection.tryAdvisoryTransactionLock(key) { return }
+        logger.info("waiting for slice lock …", metadata: [
+            "slice": .string(slice.description), "lock": .string(slice.lockName), "key": .stringConvertible(key.rawValue),
+        ])
+        try connection.advisoryTransactionLock(key)
+    }
+
+    private func mergeCatalog(_ templates: [TemplateRow], on connection: PGConnection, context: MergeContext) throws -> MergeOutcome {
+        var outcome = MergeOutcome()
+        let copied = try FactMerge.copy(TemplateCatalogPlan.copy, on: connection) { writer in
+            try StagingRows.writeTemplates(templates, to: writer)
+        }
+        let parameters: [(any PGValue)?] = [context.runID, context.fetchedAt]
+        let closed = Int64(try connection.query(TemplateCatalogPlan.closeChanged, parameters).affectedRows ?? 0)
+        let opened = Int64(try connection.query(TemplateCatalogPlan.openVersions, parameters).affectedRows ?? 0)
+        try connection.query(TemplateCatalogPlan.markSeen, parameters)
+        outcome.stats.rowsCopied = copied.rows
+        outcome.stats.bytesCopied = copied.bytes
+        outcome.stats.inserted = opened - closed
+        outcome.stats.updated = closed
+        outcome.stats.revisions = closed
+        outcome.stats.unchanged = Int64(templates.count) - opened
+        return outcome
+    }
+
+    private func writeRunItem(_ load: SliceLoad, _ outcome: MergeOutcome, on connection: PGConnection) throws {
+        let stats = outcome.stats
+        let diagnostics = try Self.json(RunItemDiagnostics(dataPoints: load.batch.dataPoints, diagnostics: load.batch.diagnostics))
+        try connection.query("""
+            INSERT INTO etl.run_items AS i (run_id, waba_id, dataset, window_start, window_end, status, attempts, api_calls,
+                pages, rows_inserted, rows_updated, rows_unchanged, revisions, bytes_copied, rows_copied, rows_finalized,
+                seconds, diagnostics, error, started_at, fetched_at, finished_at)
+            VALUES ($1, $2, $3, $4::date, $5::date, 'succeeded', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+                $16::numeric, $17::jsonb, NULL, to_timestamp($18::float8), to_timestamp($19::float8), clock_timestamp())
+            ON CONFLICT (run_id, waba_id, dataset, window_start) DO UPDATE SET
+                window_end = EXCLUDED.window_end, status = EXCLUDED.status, attempts = EXCLUDED.attempts,
+                api_calls = EXCLUDED.api_calls, pages = EXCLUDED.pages, rows_inserted = EXCLUDED.rows_inserted,
+                rows_updated = EXCLUDED.rows_updated, rows_unchanged = EXCLUDED.rows_unchanged,
+                revisions = EXCLUDED.revisions, bytes_copied = EXCLUDED.bytes_copied, rows_copied = EXCLUDED.rows_copied,
+                rows_finalized = EXCLUDED.rows_finalized, seconds = EXCLUDED.seconds, diagnostics = EXCLUDED.diagnostics,
+                error = NULL, started_at = EXCLUDED.started_at, fetched_at = EXCLUDED.fetched_at,
+                finished_at = EXCLUDED.finished_at
+            """, [
+                load.runID, load.slice.wabaID, load.slice.dataset, load.slice.windowStart, load.slice.windowEnd,
+                load.attempts, load.apiCalls, load.pages, stats.inserted, stats.updated, stats.unchanged,
+                stats.revisions, stats.bytesCopied, stats.rowsCopied, outcome.finalized,
+                String(format: "%.6f", stats.seconds), diagnostics,
+                load.startedAt.timeIntervalSince1970, load.fetchedAt.timeIntervalSince1970,
+            ])
+    }
+
+    /// Moves the nightly watermark forward only (an older value leaves the row untouched).
+    private func advanceWatermark(_ load: SliceLoad, to watermark: String, on connection: PGConnection) throws {
+        try connection.query("""
+            INSERT INTO etl.watermarks AS w (pipeline, waba_id, dataset, watermark, updated_at, run_id)
+            VALUES ($1, $2, $3, $4::date, now(), $5)
+            ON CONFLICT (pipeline, waba_id, dataset) DO UPDATE
+            SET watermark = GREATEST(w.watermark, EXCLUDED.watermark), updated_at = EXCLUDED.updated_at, run_id = EXCLUDED.run_id
+            WHERE EXCLUDED.watermark > w.watermark
+            """, [load.slice.pipeline, load.slice.wabaID, load.slice.dataset, watermark, load.runID])
+    }
+
+    /// Marks the backfill chunk of this slice done (the ledger a re-run resumes from).
+    private func completeBackfillChunk(_ load: SliceLoad, key: String, on connection: PGConnection) throws {
+        try connection.query("""
+            INSERT INTO etl.backfill_chunks AS c (pipeline, backfill_key, waba_id, dataset, chunk_start, chunk_end, status,
+                run_id, error, finished_at)
+            VALUES ($1, $2, $3, $4, $5::date, $6::date, 'succeeded', $7, NULL, clock_timestamp())
+            ON CONFLICT (backfill_key, waba_id, dataset, chunk_start) DO UPDATE
+            SET pipeline = EXCLUDED.pipeline, chunk_end = EXCLUDED.chunk_end, status = 'succeeded',
+                run_id = EXCLUDED.run_id, error = NULL, finished_at = EXCLUDED.finished_at
+            """, [load.slice.pipeline, key, load.slice.wabaID, load.slice.dataset, load.slice.windowStart,
+                  load.slice.windowEnd, load.runID])
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        let parts = duration.components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
+
+/// `etl.run_items.diagnostics` of a loaded slice.
+struct RunItemDiagnostics: Encodable {
+    var dataPoints: Int
+    var diagnostics: [Diagnostic]
+
+    enum CodingKeys: String, CodingKey {
+        case dataPoints = "data_points"
+        case diagnostics
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+import MMCore
+
+/// `sql/transforms`: the joins other stages build on the facts (send log, errors, benchmarks).
+extension PGWarehouse {
+    /// Runs every `*.sql` of the transforms directory in name order, each in its own transaction
+    /// after `set_config('mmetl.from'|'mmetl.to', …, true)`; returns seconds per file name. A
+    /// missing or empty directory runs nothing.
+    /// - Throws: the failing file's `PGError`; earlier files stay committed.
+    public func runTransforms(from: String, to: String) async throws -> [String: Double] {
+        guard let first = Day(from), let last = Day(to) else {
+            throw PGError(kind: .usage, message: "transform range \(from)…\(to) is not two YYYY-MM-DD dates",
+                          context: "running transforms")
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: transformsDirectory.path, isDirectory: &isDirectory),
+              isDirectory.boolValue else {
+            logger.debug("no transforms directory", metadata: ["path": .string(transformsDirectory.path)])
+            return [:]
+        }
+        let runner = SendLogTransformRunner(directory: transformsDirectory, settings: [:])
+        let logger = self.logger
+        return try await withConnection { lease in
+            var seconds: [String: Double] = [:]
+            for timing in try runner.run(on: lease.connection, from: first, to: last, logger: logger) {
+                seconds[timing.name] = timing.seconds
+            }
+            return seconds
+        }
+    }
+}

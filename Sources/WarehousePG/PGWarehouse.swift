@@ -1,0 +1,124 @@
+import Foundation
+import Logging
+import MMCore
+
+/// The warehouse on PostgreSQL: the `Warehouse` port implemented with libpq.
+///
+/// Connections: a small pool (`PGWarehouseConnections`) serves ledger calls and slice loads, one
+/// connection per concurrent call, so loads of different WABAs run in parallel; the pipeline run
+/// lock lives on a connection of its own, held until `releaseRunLock`/`close`. Every libpq call
+/// blocks, so each port method runs its work on a Dispatch worker thread, never on the Swift
+/// concurrency pool.
+///
+/// Sessions use `TimeZone = UTC` (timestamps in JSON, e.g. revision keys, are then stable).
+public final class PGWarehouse: Warehouse, @unchecked Sendable {
+    let logger: Logger
+    let transformsDirectory: URL
+    let connections: PGWarehouseConnections
+    /// `work_mem` for a slice's merge statements (hash joins of staging against the facts).
+    let mergeWorkMem: String
+    private let conninfo: String
+    private let lock = NSLock()
+    /// Connections holding a pipeline's run lock, by pipeline.
+    private var runLocks: [String: PGConnection] = [:]
+    /// Month partitions known to exist (`mm.fact_pricing|2026-11`), to skip asking again.
+    private var knownPartitions: Set<String> = []
+
+    /// - Parameters:
+    ///   - conninfo: a libpq URI or keyword/value string (may hold a password: it is never logged).
+    ///   - logger: where lock waits, transforms and load summaries are logged.
+    ///   - transformsDirectory: the folder of `sql/transforms/*.sql` (may be missing or empty).
+    ///   - maxIdleConnections: connections kept open between calls.
+    ///   - mergeWorkMem: `work_mem` set for each slice's transaction (PostgreSQL memory units).
+    public init(conninfo: String, logger: Logger, transformsDirectory: URL, maxIdleConnections: Int = 4,
+                mergeWorkMem: String = "256MB") {
+        self.conninfo = conninfo
+        self.mergeWorkMem = mergeWorkMem
+        self.logger = logger
+        self.transformsDirectory = transformsDirectory
+        connections = PGWarehouseConnections(conninfo: conninfo, logger: logger, maxIdle: maxIdleConnections)
+    }
+
+    deinit { close() }
+
+    /// Closes every connection (releasing run locks). Calls after this open new connections.
+    public func close() {
+        lock.lock()
+        let held = runLocks
+        runLocks = [:]
+        lock.unlock()
+        for connection in held.values { connection.close() }
+        connections.closeAll()
+    }
+
+    /// Runs blocking libpq work on a Dispatch worker thread and awaits its result.
+    func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global(qos: .userInitiated).async {
+                continuation.resume(with: Result { try body() })
+            }
+        }
+    }
+
+    /// Runs `body` with a pooled connection on a worker thread.
+    @discardableResult
+    func withConnection<T: Sendable>(_ body: @escaping @Sendable (PGWarehouseConnections.Lease) throws -> T) async throws -> T {
+        try await offload { try self.connections.withLease(body) }
+    }
+
+    // MARK: - Run lock
+
+    /// The advisory key of a pipeline's run lock.
+    public static func runLockKey(pipeline: String) -> PGAdvisoryKey { PGAdvisoryKey(name: "mmetl.run:\(pipeline)") }
+
+    public func acquireRunLock(pipeline: String, wait: Bool) async throws -> Bool {
+        try await offload {
+            if self.heldRunLock(pipeline) { return true }
+            let connection = try PGConnection(self.conninfo, logger: self.logger)
+            let key = Self.runLockKey(pipeline: pipeline)
+            if try !connection.tryAdvisoryLock(key) {
+                guard wait else {
+                    connection.close()
+                    return false
+                }
+                self.logger.info("waiting for the pipeline run lock", metadata: ["pipeline": .string(pipeline)])
+                try connection.advisoryLock(key)
+            }
+            self.lock.lock()
+            self.runLocks[pipeline] = connection
+            self.lock.unlock()
+            return true
+        }
+    }
+
+    /// Releases a pipeline's run lock taken by `acquireRunLock` (closing its connection).
+    public func releaseRunLock(pipeline: String) {
+        lock.lock()
+        let connection = runLocks.removeValue(forKey: pipeline)
+        lock.unlock()
+        connection?.close()
+    }
+
+    private func heldRunLock(_ pipeline: String) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let connection = runLocks[pipeline] else { return false }
+        if connection.isConnected { return true }
+        runLocks[pipeline] = nil
+        return false
+    }
+
+    // MARK: - Partition cache
+
+    func partitionKnown(_ key: String) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return knownPartitions.contains(key)
+    }
+
+    func rememberPartitions(_ keys: [String]) {
+        lock.lock()
+        knownPartitions.formUnion(keys)
+        lock.unlock()
+    }
+}
