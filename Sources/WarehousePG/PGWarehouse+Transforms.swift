@@ -18,7 +18,7 @@ extension PGWarehouse {
             logger.debug("no transforms directory", metadata: ["path": .string(transformsDirectory.path)])
             return [:]
         }
-        let runner = SendLogTransformRunner(directory: transformsDirectory, settings: [:])
+        let runner = SendLogTransformRunner(directory: transformsDirectory, settings: transformSettings)
         let logger = self.logger
         return try await withConnection { lease in
             var seconds: [String: Double] = [:]

@@ -14,6 +14,8 @@ import MMCore
 public final class PGWarehouse: Warehouse, @unchecked Sendable {
     let logger: Logger
     let transformsDirectory: URL
+    /// Extra `mmetl.*` settings the transforms read (e.g. `mmetl.benchmark_window_days`).
+    let transformSettings: [String: String]
     let connections: PGWarehouseConnections
     /// `work_mem` for a slice's merge statements (hash joins of staging against the facts).
     let mergeWorkMem: String
@@ -30,9 +32,11 @@ public final class PGWarehouse: Warehouse, @unchecked Sendable {
     ///   - transformsDirectory: the folder of `sql/transforms/*.sql` (may be missing or empty).
     ///   - maxIdleConnections: connections kept open between calls.
     ///   - mergeWorkMem: `work_mem` set for each slice's transaction (PostgreSQL memory units).
+    ///   - transformSettings: extra `mmetl.*` settings for the transforms (benchmark window, cohort size).
     public init(conninfo: String, logger: Logger, transformsDirectory: URL, maxIdleConnections: Int = 4,
-                mergeWorkMem: String = "256MB") {
+                mergeWorkMem: String = "256MB", transformSettings: [String: String] = [:]) {
         self.conninfo = conninfo
+        self.transformSettings = transformSettings
         self.mergeWorkMem = mergeWorkMem
         self.logger = logger
         self.transformsDirectory = transformsDirectory

@@ -16,7 +16,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(name: .long, help: "libpq URI or conninfo (default: $DATABASE_URL).") var database: String?
-    @Option(name: .long, help: "Simulated WABAs.") var wabas = 8
+    @Option(name: .long, help: "Simulated WABAs.") var wabas = 10
     @Option(name: .long, help: "Templates per WABA.") var templates = 12
     @Option(name: .long, help: "Days of history.") var days = 30
     @Option(name: .long, help: "Seed of the synthetic data.") var seed: UInt64 = 42
@@ -50,7 +50,8 @@ struct DemoCommand: AsyncParsableCommand {
             let config = try PipelineParser.parse(yaml, file: pipelinePath)
 
             say("3/6 nightly run over \(sim.wabaIDs.count) WABAs (pipeline \(pipelinePath))")
-            let warehouse = PGWarehouse(conninfo: url, logger: logger, transformsDirectory: try comp.sqlRoot().appendingPathComponent("transforms"))
+            let warehouse = PGWarehouse(conninfo: url, logger: logger, transformsDirectory: try comp.sqlRoot().appendingPathComponent("transforms"),
+                                        transformSettings: Composition.transformSettings(config))
             let transport = try CurlTransport(maxConnections: config.graph.maxConcurrency)
             var engine = RunEngine(config: config, ports: .init(transport: transport, archive: comp.archive(config), warehouse: warehouse, clock: SystemClock()),
                                    token: AccessToken("demo-token"), appSecret: nil, logger: logger)
@@ -65,7 +66,7 @@ struct DemoCommand: AsyncParsableCommand {
             say("5/6 sendlog load \(files.count) file(s)")
             let key = comp.environment[config.sendlog.hashKeyEnv].flatMap { $0.isEmpty ? nil : $0 } ?? "demo-only-not-a-secret"
             let sendlogCode = try await SendLogCommandRunner.run(paths: files, databaseURL: url, hashKey: Array(key.utf8),
-                                                                 sqlRoot: try comp.sqlRoot(), logger: logger)
+                                                                 sqlRoot: try comp.sqlRoot(), settings: Composition.transformSettings(config), logger: logger)
             _ = try await warehouse.runTransforms(from: (Day(sim.asOf)! - (days - 1)).description, to: sim.asOf)
 
             say("6/6 what an analyst sees")
@@ -107,7 +108,7 @@ enum DemoPipeline {
           catalog:   {}
         wabas:
         \(wabaIDs.map { "  - { id: \"\($0)\" }" }.joined(separator: "\n"))
-        benchmarks: { window_days: 30, min_cohort_businesses: 3 }
+        benchmarks: { window_days: 30, min_cohort_businesses: 2 }   # small on purpose: a demo has few businesses
 
         """
     }

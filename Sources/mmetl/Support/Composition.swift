@@ -71,7 +71,14 @@ struct Composition {
 
     func warehouse(_ config: PipelineConfig?, override: String? = nil) throws -> PGWarehouse {
         PGWarehouse(conninfo: databaseURL(config, override: override), logger: logger,
-                    transformsDirectory: try sqlRoot().appendingPathComponent("transforms"))
+                    transformsDirectory: try sqlRoot().appendingPathComponent("transforms"),
+                    transformSettings: Self.transformSettings(config))
+    }
+
+    /// The `mmetl.*` settings the SQL transforms read, from the pipeline's `benchmarks:`.
+    static func transformSettings(_ config: PipelineConfig?) -> [String: String] {
+        guard let b = config?.benchmarks else { return [:] }
+        return ["mmetl.benchmark_window_days": String(b.windowDays), "mmetl.min_cohort_businesses": String(b.minCohortBusinesses)]
     }
 
     func archive(_ config: PipelineConfig) -> FileArchiveStore {
