@@ -220,4 +220,23 @@ import WarehousePG
         #expect(off == "0")
         #expect(Int(try conn.query("SELECT count(*) FROM mm.fact_sends_daily").string(0, 0) ?? "0")! > 0)
     }
+
+    @Test func checkNamesEachProblemWithItsFix() throws {
+        let db = try TestDatabase.create(label: "e2e_check")
+        defer { try? db.drop() }
+        let sim = try SimulatorProcess.start(["--wabas", "6", "--templates", "3"])
+        defer { sim.stop() }
+        let p = try Self.pipeline(sim)
+        let before = try CLI.run(["check", "--pipeline", p], env: Self.env(db))
+        #expect(before.code == 1)
+        #expect(before.stdout.contains("FAIL database:") && before.stdout.contains("mmetl migrate"))
+        // The sixth simulated WABA has template insights disabled.
+        #expect(before.stdout.contains("waba \(sim.wabaIDs[5]): template analytics are not enabled — fix: POST /v25.0/\(sim.wabaIDs[5])?is_enabled_for_insights=true"))
+        #expect(before.stdout.contains("ok   archive:"))
+        #expect(try CLI.run(["migrate", "--pipeline", p], env: Self.env(db)).code == 0)
+        let after = try CLI.run(["check", "--pipeline", p], env: Self.env(db))
+        #expect(after.stdout.contains("ok   database:"))
+        #expect(after.stdout.contains("ok   token: accepted"))
+        #expect(after.stdout.contains("check: 1 problem(s)"))
+    }
 }
