@@ -239,4 +239,24 @@ import WarehousePG
         #expect(after.stdout.contains("ok   token: accepted"))
         #expect(after.stdout.contains("check: 1 problem(s)"))
     }
+
+    @Test func aSecondNightlyRunOfTheSamePipelineExits75WhileTheFirstRuns() throws {
+        let db = try TestDatabase.migrated(label: "e2e_lock")
+        defer { try? db.drop() }
+        let sim = try SimulatorProcess.start(["--wabas", "2", "--templates", "4", "--latency-ms", "150"])
+        defer { sim.stop() }
+        let p = try Self.pipeline(sim)
+        let (first, _) = try CLI.start(["run", "--pipeline", p, "--as-of", Self.asOf], env: Self.env(db))
+        // Wait until the first run is registered (it holds the run lock from before that point).
+        let conn = try db.connect()
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, try conn.query("SELECT count(*) FROM etl.runs").string(0, 0) == "0" { usleep(20_000) }
+        let second = try CLI.run(["run", "--pipeline", p, "--as-of", Self.asOf], env: Self.env(db))
+        first.waitUntilExit()
+        #expect(second.code == 75, "\(second.stdout)")
+        #expect(second.stderr.contains("another run of pipeline"))
+        #expect(first.terminationStatus == 0)
+        // With --wait it queues behind the lock instead, and succeeds.
+        #expect(try CLI.run(["run", "--pipeline", p, "--as-of", Self.asOf, "--wait"], env: Self.env(db)).code == 0)
+    }
 }
