@@ -113,6 +113,17 @@ import WarehousePG
         #expect(try CLI.run(["run", "--pipeline", p, "--as-of", Self.asOf, "--metrics-file", metrics], env: env).code == 0)
         let prom = try String(contentsOfFile: metrics, encoding: .utf8)
         #expect(prom.contains("mmetl_last_success_timestamp_seconds{pipeline=\"e2e\"}"))
+
+        // archive prune: a dry run lists and keeps; --apply deletes; nothing is left to list after.
+        let listed = try CLI.run(["archive", "prune", "--pipeline", p, "--older-than", "3"], env: env)
+        #expect(listed.code == 0 && listed.stdout.contains("(dry run; --apply deletes)"))
+        let victims = listed.stdout.split(separator: "\n").filter { $0.hasSuffix(".json.gz") }
+        #expect(!victims.isEmpty)
+        let archiveDir = URL(fileURLWithPath: p).deletingLastPathComponent().appendingPathComponent("archive").path
+        #expect(FileManager.default.fileExists(atPath: archiveDir + "/" + victims[0]))
+        #expect(try CLI.run(["archive", "prune", "--pipeline", p, "--older-than", "3", "--apply"], env: env).code == 0)
+        #expect(!FileManager.default.fileExists(atPath: archiveDir + "/" + victims[0]))
+        #expect(try CLI.run(["archive", "prune", "--pipeline", p, "--older-than", "3"], env: env).stdout.contains("archive prune: 0 file(s)"))
     }
 
     @Test func aKilledBackfillResumesAndConvergesWithAnUninterruptedOne() throws {
@@ -258,5 +269,33 @@ import WarehousePG
         #expect(first.terminationStatus == 0)
         // With --wait it queues behind the lock instead, and succeeds.
         #expect(try CLI.run(["run", "--pipeline", p, "--as-of", Self.asOf, "--wait"], env: Self.env(db)).code == 0)
+    }
+
+    @Test func onATTYItShowsProgressAndTextLogsOffATTYNeither() throws {
+        let db = try TestDatabase.migrated(label: "e2e_tty")
+        defer { try? db.drop() }
+        let sim = try SimulatorProcess.start(["--wabas", "2", "--templates", "3"])
+        defer { sim.stop() }
+        let p = try Self.pipeline(sim)
+        // `script` gives the child a pseudo-terminal, as an engineer's shell would.
+        let command = "\(CLI.binary) run --pipeline \(p) --as-of \(Self.asOf)"
+        let tty = Process()
+        tty.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        tty.arguments = ["-qec", command, "/dev/null"]
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in Self.env(db) { env[k] = v }
+        tty.environment = env
+        let out = Pipe()
+        tty.standardOutput = out
+        tty.standardInput = FileHandle.nullDevice
+        try tty.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        tty.waitUntilExit()
+        #expect(tty.terminationStatus == 0)
+        #expect(text.contains("WABAs 2/2"))
+        #expect(text.contains("INFO") && text.contains("run started"))
+        // Off a TTY: JSON lines and no progress line.
+        let plain = try CLI.run(["run", "--pipeline", p, "--as-of", Self.asOf], env: Self.env(db))
+        #expect(!plain.stderr.contains("WABAs 2/2"))
     }
 }
