@@ -14,7 +14,7 @@ enum SendLogMergeSQL {
             status text, pricing_category text, pricing_type text, pricing_model text, billable boolean,
             origin_type text, route text, error_codes integer[], errors jsonb, reason text, raw text
         ) ON COMMIT DROP;
-        CREATE TEMP TABLE sendlog_touched (wamid text PRIMARY KEY) ON COMMIT DROP;
+        CREATE TEMP TABLE sendlog_touched (wamid text NOT NULL) ON COMMIT DROP;  -- duplicates allowed: cheaper than a key
         """
 
     static let copyStage = "COPY sendlog_stage FROM STDIN"
@@ -44,7 +44,7 @@ enum SendLogMergeSQL {
             WHERE m.sent_at IS NULL
             RETURNING m.wamid, (xmax = 0) AS inserted
         ), t AS (
-            INSERT INTO sendlog_touched SELECT wamid FROM up ON CONFLICT DO NOTHING
+            INSERT INTO sendlog_touched SELECT wamid FROM up
         )
         SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated FROM up
         """
@@ -72,7 +72,7 @@ enum SendLogMergeSQL {
                OR (m.recipient_hash IS NULL AND EXCLUDED.recipient_hash IS NOT NULL)
             RETURNING m.wamid, (xmax = 0) AS inserted
         ), t AS (
-            INSERT INTO sendlog_touched SELECT wamid FROM up ON CONFLICT DO NOTHING
+            INSERT INTO sendlog_touched SELECT wamid FROM up
         )
         SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated FROM up
         """
@@ -89,7 +89,7 @@ enum SendLogMergeSQL {
             ON CONFLICT DO NOTHING
             RETURNING wamid
         ), t AS (
-            INSERT INTO sendlog_touched SELECT DISTINCT wamid FROM up ON CONFLICT DO NOTHING
+            INSERT INTO sendlog_touched SELECT wamid FROM up
         )
         SELECT count(*) AS inserted FROM up
         """

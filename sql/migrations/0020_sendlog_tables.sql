@@ -31,7 +31,7 @@ CREATE TABLE sendlog.messages (
     run_id                   bigint,
     loaded_at                timestamptz NOT NULL DEFAULT now(),
     updated_at               timestamptz NOT NULL DEFAULT now()
-);
+) WITH (fillfactor = 80);  -- room for the status summary update of a fresh row to stay on its page (HOT)
 CREATE INDEX messages_occurred_at_idx ON sendlog.messages (occurred_at);
 
 COMMENT ON TABLE sendlog.messages IS 'One row per message (wamid) of the local send log: what was sent (from the send record) and a summary of its statuses (from sendlog.statuses). A message known only from its statuses has sent_at NULL until its send record is loaded.';
