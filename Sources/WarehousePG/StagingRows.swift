@@ -6,8 +6,8 @@ import MMCore
 ///
 /// Text from the API passes through byte for byte (quotes, backslashes, tabs, newlines and emoji
 /// included: `PGCopyText` escapes them), except U+0000, which PostgreSQL text cannot hold and
-/// becomes U+FFFD. Money (`Decimal`) is written with `description`, which is always plain decimal
-/// notation (never an exponent) or `NaN`, both read by `numeric`.
+/// becomes U+FFFD. Money (`Decimal`) is written by `DecimalText`: plain decimal notation (never an
+/// exponent) or `NaN`, both read by `numeric`.
 struct StagingRows {
     let table: FactTable
     let count: Int
@@ -49,7 +49,7 @@ struct StagingRows {
         StagingRows(.pricing, rows, day: \.day) { r, w in
             w.field(r.wabaID); w.field(text(r.granularity)); w.field(r.bucketStart); w.field(text(r.phoneNumber))
             w.field(text(r.country)); w.field(text(r.pricingCategory)); w.field(text(r.pricingType)); w.field(text(r.tier))
-            w.field(r.day); w.field(r.bucketEnd); w.field(r.product.rawValue); w.field(r.volume); w.field(r.cost)
+            w.field(r.day); w.field(r.bucketEnd); w.field(r.product.rawValue); w.field(r.volume); decimal(r.cost, w)
             w.field(text(r.currency)); w.field(text(r.wabaTimezone))
         }
     }
@@ -59,7 +59,7 @@ struct StagingRows {
             w.field(r.wabaID); w.field(text(r.templateID)); w.field(r.product.rawValue); w.field(r.day)
             w.field(text(r.productType)); w.field(r.bucketStart); w.field(r.bucketEnd); w.field(r.sent)
             w.field(r.delivered); w.field(r.read); w.field(r.urlClicks); w.field(r.uniqueURLClicks)
-            w.field(r.quickReplyClicks); w.field(r.amountSpent); w.field(r.costPerDelivered); w.field(r.costPerURLClick)
+            w.field(r.quickReplyClicks); decimal(r.amountSpent, w); decimal(r.costPerDelivered, w); decimal(r.costPerURLClick, w)
             w.field(text(r.currency)); w.field(text(r.wabaTimezone))
         }
     }
@@ -74,7 +74,7 @@ struct StagingRows {
     static func conversions(_ rows: [ConversionRow]) -> StagingRows {
         StagingRows(.conversions, rows, day: \.day) { r, w in
             w.field(r.wabaID); w.field(text(r.templateID)); w.field(r.product.rawValue); w.field(r.day)
-            w.field(text(r.metric)); w.field(r.value); w.field(text(r.currency))
+            w.field(text(r.metric)); decimal(r.value, w); w.field(text(r.currency))
         }
     }
 
@@ -82,10 +82,23 @@ struct StagingRows {
     static func writeTemplates(_ rows: [TemplateRow], to w: PGCopyWriter) throws {
         for r in rows {
             w.field(r.wabaID); w.field(text(r.templateID)); w.field(text(r.name)); w.field(text(r.language))
-            w.field(text(r.category)); w.field(text(r.status)); w.field(text(r.qualityScore)); w.field(r.bidAmount)
+            w.field(text(r.category)); w.field(text(r.status)); w.field(text(r.qualityScore)); decimal(r.bidAmount, w)
             w.field(text(r.bidCurrency)); w.field(r.ttlSeconds)
             try w.endRow()
         }
+    }
+
+    /// A numeric field in plain decimal notation (`DecimalText`); nil is NULL.
+    @inline(__always)
+    static func decimal(_ value: Decimal?, _ writer: PGCopyWriter) {
+        guard let value else {
+            writer.null()
+            return
+        }
+        var text: [UInt8] = []
+        text.reserveCapacity(24)
+        DecimalText.append(value, to: &text)
+        writer.encodedField(text)
     }
 
     /// The text as PostgreSQL can store it: U+0000 becomes U+FFFD (the only character text cannot hold).

@@ -160,7 +160,7 @@ import Testing
         let amounts = ["1e30", "1e-20", "123.4500", "-0.000001", "12345678901234567890123456789012345678", "0"]
         var batch = NormalizedBatch()
         for (i, text) in amounts.enumerated() {
-            #expect(!Decimal(string: text)!.description.lowercased().contains("e"))
+            #expect(!DecimalText.plain(Decimal(string: text)!).lowercased().contains("e"))
             batch.conversions.append(ConversionRow(wabaID: Samples.waba, templateID: "1", product: .mmAPI, day: "2026-11-01",
                                                    metric: "m\(i)", value: Decimal(string: text)!, currency: "EUR"))
         }
@@ -168,6 +168,18 @@ import Testing
         let stored = try h.rows("SELECT value::text AS v FROM mm.fact_conversions ORDER BY metric").map { try $0.string("v") ?? "" }
         #expect(stored == ["1000000000000000000000000000000", "0.00000000000000000001", "123.45", "-0.000001",
                            "12345678901234567890123456789012345678", "0"])
+    }
+
+    @Test func fastDecimalTextMatchesDescription() {
+        var generator = SystemRandomNumberGenerator()
+        var samples: [Decimal] = [.nan, 0, Decimal(string: "-0")!, Decimal(string: "1e30")!, Decimal(string: "18446744073709551615")!,
+                                  Decimal(string: "18446744073709551616.5")!, Decimal(string: "-12.50")!, Decimal(0.1)]
+        for _ in 0..<20_000 {
+            let magnitude = UInt64.random(in: 0...1_000_000_000_000_000, using: &generator)
+            samples.append(Decimal(sign: Bool.random(using: &generator) ? .minus : .plus, exponent: Int.random(in: -25...25, using: &generator),
+                                   significand: Decimal(magnitude)))
+        }
+        for value in samples { #expect(DecimalText.plain(value) == value.description) }
     }
 
     @Test func partitionsAreCreatedOnDemandForAMonthSpanningSlice() async throws {
