@@ -254,7 +254,7 @@ struct CurlTransportTests {
         // connection; the server would have answered after 10 s. Timed at the server.
         try await eventually { !server.hangups.isEmpty }
         let hangup = try #require(server.hangupInstants.first) - #require(cancelledAt.value)
-        #expect(hangup < .seconds(2), "client hung up \(hangup) after the cancel")
+        #expect(hangup < .seconds(5), "client hung up \(hangup) after the cancel")
         // The pool still works afterwards, on a fresh connection, with the right response.
         let after = try await transport.send(request(server, "/json"))
         #expect(String(decoding: after.body, as: UTF8.self) == #"{"data":[{"id":"1"}]}"#)
@@ -338,7 +338,7 @@ private final class InstantBox: @unchecked Sendable {
 }
 
 /// Waits (polling, up to `limit`) until `condition` holds; fails the test otherwise.
-private func eventually(_ limit: Duration = .seconds(10), _ condition: () -> Bool) async throws {
+private func eventually(_ limit: Duration = .seconds(30), _ condition: () -> Bool) async throws {
     let deadline = ContinuousClock.now + limit
     while !condition() {
         guard ContinuousClock.now < deadline else {
