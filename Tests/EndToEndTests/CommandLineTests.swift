@@ -99,7 +99,7 @@ import WarehousePG
         let runsBefore = try db.connect().query("SELECT count(*) FROM etl.runs").string(0, 0)
         let plan = try CLI.run(["backfill", "--pipeline", p, "--from", "2026-11-01", "--to", "2026-11-20", "--dry-run"], env: env)
         #expect(plan.code == 0, "\(plan.stderr)")
-        #expect(plan.stdout.contains("3 chunk(s)"))
+        #expect(plan.stdout.contains("1 chunk(s)"))
         #expect(plan.stdout.contains("estimated API calls"))
         let dry = try CLI.run(["run", "--pipeline", p, "--dry-run", "--as-of", Self.asOf], env: env)
         #expect(dry.code == 0 && dry.stdout.contains("watermark \(Self.asOf)"))

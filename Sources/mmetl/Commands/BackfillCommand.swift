@@ -16,7 +16,7 @@ struct BackfillCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Last day YYYY-MM-DD (inclusive).") var to: String
     @Option(name: .long, help: "Only this WABA (repeatable).") var waba: [String] = []
     @Option(name: .long, help: "Only this dataset: pricing, templates, catalog (repeatable).") var dataset: [String] = []
-    @Option(name: .long, help: "Days per chunk (the unit of the ledger).") var chunkDays = 7
+    @Option(name: .long, help: "Days per chunk (the unit of the ledger; each chunk repeats the template calls, so larger chunks make fewer requests).") var chunkDays = 30
     @Flag(name: .long, help: "Print the plan (chunks, estimated API calls) and touch nothing.") var dryRun = false
     @Flag(name: .long, help: "Rebuild the range from the raw archive instead of the API (allows ranges beyond retention).") var fromArchive = false
 
