@@ -80,4 +80,22 @@ import Testing
         #expect(withProof.followable("http://x/next?after=Q").hasSuffix("&appsecret_proof=abc"))
         #expect(URLRedaction.redact(withProof.pricing("1", start: 0, end: 1, granularity: "DAILY", dimensions: ["TIER"])).contains("appsecret") == false)
     }
+
+    @Test func findsTheNextPageWithoutParsingTheBody() {
+        let top = #"{"data":[{"data_points":[{"button_content":"\"next\":\"http://evil\""}]}],"paging":{"cursors":{"before":"A","after":"B"},"next":"http:\/\/127.0.0.1:1\/v25.0\/1\/pricing_analytics?after=B&limit=500","previous":"x"}}"#
+        #expect(GraphResponseInspector.nextPageURL(Array(top.utf8)) == "http://127.0.0.1:1/v25.0/1/pricing_analytics?after=B&limit=500")
+        let wrapped = #"{"pricing_analytics":{"data":[],"paging":{"next":"https://graph/x?after=C"}},"id":"1"}"#
+        #expect(GraphResponseInspector.nextPageURL(Array(wrapped.utf8)) == "https://graph/x?after=C")
+        let last = #"{"data":[{"x":"\"paging\":{\"next\":\"http://evil\"}"}],"paging":{"cursors":{"before":"A","after":"B"}}}"#
+        #expect(GraphResponseInspector.nextPageURL(Array(last.utf8)) == nil)
+        #expect(GraphResponseInspector.nextPageURL(Array(#"{"data":[]}"#.utf8)) == nil)
+    }
+
+    @Test func aTruncatedOrBinaryBodyIsMalformedAndAnErrorEnvelopeWith200IsAnError() {
+        let truncated = Array("{\"data\":[{\"x\":\"12\u{0}<html>".utf8)
+        #expect(GraphResponseInspector.error(in: HTTPResponse(status: 200, headers: HTTPHeaders(), body: truncated))?.kind == .malformed)
+        #expect(GraphResponseInspector.error(in: HTTPResponse(status: 200, headers: HTTPHeaders(), body: Array(" {\"data\":[]}\n".utf8))) == nil)
+        let envelope = Array(#"{ "error": {"code": 190, "message": "x"}}"#.utf8)
+        #expect(GraphResponseInspector.error(in: HTTPResponse(status: 200, headers: HTTPHeaders(), body: envelope))?.code == 190)
+    }
 }
