@@ -100,11 +100,7 @@ public struct Replay: Sendable {
         }
         let body = try archive.read(relativePath: latest.archived.relativePath, expectedSHA256: latest.archived.sha256)
         let f = try CatalogNormalizer.wabaFields(body, source: latest.archived.relativePath)
-        let entry = config.wabas.first { $0.id == wabaID }
-        let tz = TimeZones.resolve(override: entry?.timezone, echoed: nil, metaID: f.timezone_id)
-        return WABAInfo(wabaID: wabaID, name: f.name ?? "", currency: f.currency ?? "USD", timezoneID: f.timezone_id ?? "",
-                        timezone: tz.name, timezoneSource: tz.source, industry: entry?.industry ?? "", country: entry?.country ?? f.country ?? "",
-                        onboardingStatus: f.marketing_messages_onboarding_status ?? "", insightsEnabled: f.is_enabled_for_insights)
+        return f.info(entry: config.wabas.first { $0.id == wabaID })
     }
 
     /// The normalizer of a dataset — the same functions the nightly run uses.

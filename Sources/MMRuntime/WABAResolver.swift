@@ -41,9 +41,8 @@ struct WABAResolver: Sendable {
         let (body, rec, _) = try await fetcher.fetchOne(requests.wabaFields(entry.id), dataset: "waba", wabaID: entry.id, window: window, page: 0, logger: logger)
         records.append(rec)
         let fields = try CatalogNormalizer.wabaFields(body, source: rec.archived.relativePath)
-        let tz = TimeZones.resolve(override: entry.timezone, echoed: nil, metaID: fields.timezone_id)
         var diagnostics: [Diagnostic] = []
-        if tz.source == "utc-fallback" {
+        if fields.info(entry: entry).timezoneSource == "utc-fallback" {
             diagnostics.append(Diagnostic(kind: .timezoneFallback, subject: "waba \(entry.id) timezone_id", value: fields.timezone_id ?? "absent"))
             logger.warning("unknown WABA timezone id: days are UTC dates; set `timezone:` for this WABA in the pipeline file",
                            metadata: ["waba": "\(entry.id)", "timezone_id": "\(fields.timezone_id ?? "absent")"])
@@ -61,12 +60,7 @@ struct WABAResolver: Sendable {
             phones.append(PhoneNumberRow(wabaID: entry.id, phoneNumberID: p.id, displayPhoneNumber: p.display_phone_number ?? "",
                                          verifiedName: p.verified_name ?? "", qualityRating: p.quality_rating ?? "", vertical: vertical))
         }
-        let industry = entry.industry ?? phones.map(\.vertical).first { !$0.isEmpty } ?? ""
-        let info = WABAInfo(wabaID: entry.id, name: fields.name ?? "", currency: fields.currency ?? "USD",
-                            timezoneID: fields.timezone_id ?? "", timezone: tz.name, timezoneSource: tz.source,
-                            industry: industry.lowercased(), country: entry.country ?? fields.country ?? "",
-                            onboardingStatus: fields.marketing_messages_onboarding_status ?? "",
-                            insightsEnabled: fields.is_enabled_for_insights)
+        let info = fields.info(entry: entry, vertical: phones.map(\.vertical).first { !$0.isEmpty } ?? "")
         return (info, phones, records, diagnostics)
     }
 }
