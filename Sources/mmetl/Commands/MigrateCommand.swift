@@ -9,15 +9,13 @@ struct MigrateCommand: AsyncParsableCommand {
         abstract: "Apply sql/migrations in order, each once, checksummed, under an advisory lock.")
 
     @OptionGroup var global: GlobalOptions
-    @Option(name: .long, help: "libpq URI or conninfo (default: $DATABASE_URL, else the PG* variables).") var database: String?
-    @Option(name: .long, help: "A pipeline file whose warehouse.url_env names the database.") var pipeline: String?
+    @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
         let logger = global.makeLogger()
         try await withExitCodes(logger) {
             let comp = Composition(logger: logger)
-            let config = try pipeline.map(comp.pipeline)
-            let conn = try PGConnection(comp.databaseURL(config, override: database), logger: logger)
+            let (_, conn) = try db.connect(comp)
             let runner = MigrationRunner(directory: try comp.sqlRoot().appendingPathComponent("migrations"), logger: logger)
             let report = try runner.run(on: conn)
             if report.applied.isEmpty {

@@ -10,16 +10,14 @@ struct StatusCommand: AsyncParsableCommand {
         abstract: "Last runs, watermarks and lag per WABA/dataset; exits 1 when a lag exceeds --max-lag (for alerting).")
 
     @OptionGroup var global: GlobalOptions
-    @Option(name: .long, help: "The pipeline file (default: every pipeline in the warehouse; DATABASE_URL or PG* variables).") var pipeline: String?
+    @OptionGroup var db: DatabaseOptions
     @Option(name: .long, help: "Alert threshold in hours.") var maxLag: Double?
-    @Option(name: .long, help: "libpq URI or conninfo.") var database: String?
 
     func run() async throws {
         let logger = global.makeLogger()
         try await withExitCodes(logger) {
             let comp = Composition(logger: logger)
-            let config = try pipeline.map(comp.pipeline)
-            let conn = try PGConnection(comp.databaseURL(config, override: database), logger: logger)
+            let (config, conn) = try db.connect(comp)
             let status = PGStatus(connection: conn)
             let runs = try status.lastRuns(pipeline: config?.name)
             let marks = try status.watermarks(pipeline: config?.name)

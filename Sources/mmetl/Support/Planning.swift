@@ -17,13 +17,13 @@ enum Planning {
         return calls
     }
 
-    static func counts(_ warehouse: PGWarehouse, _ url: String) -> [String: Int] {
+    static func counts(_ url: String) -> [String: Int] {
         (try? PGConnection(url)).map { PGStatus(connection: $0).templateCounts() } ?? [:]
     }
 
     static func nightlyPlan(config: PipelineConfig, warehouse: PGWarehouse, databaseURL: String, asOf: Day?) async throws -> String {
         let marks = try await warehouse.watermarks(pipeline: config.name)
-        let counts = counts(warehouse, databaseURL)
+        let counts = counts(databaseURL)
         let day = asOf ?? Day(epochSecondsUTC: Int64(Date().timeIntervalSince1970))
         var out = ["Plan for pipeline \(config.name) as of \(asOf.map(\.description) ?? "\(day) (today; each WABA uses its own timezone)") — nothing will be touched:"]
         var total = 0
@@ -50,7 +50,7 @@ enum Planning {
                              datasets: [String], chunkDays: Int, fromArchive: Bool) async throws -> String {
         let key = BackfillKey.make(pipeline: config.name, from: from, to: to, wabas: wabas, datasets: datasets, chunkDays: chunkDays)
         let done = try await warehouse.completedBackfillChunks(backfillKey: key)
-        let counts = counts(warehouse, databaseURL)
+        let counts = counts(databaseURL)
         let chunks = WindowPlanner.backfill(from: from, to: to, chunkDays: chunkDays)
         let ids = wabas.isEmpty ? config.wabas.map(\.id) : wabas
         var out = ["Backfill plan \(from)…\(to) in \(chunks.count) chunk(s) of ≤\(chunkDays) days, \(fromArchive ? "from the raw archive (no API call)" : "from the API") — nothing will be touched:"]
