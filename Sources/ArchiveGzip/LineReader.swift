@@ -34,36 +34,55 @@ public final class LineReader {
 
     /// The next line as a fresh array, without its terminator; nil at the end.
     public func nextLine() throws(ByteSourceError) -> [UInt8]? {
-        guard let range = try nextLineRange() else { return nil }
+        guard case .whole(let range) = try nextLineRange(limit: .max) else { return nil }
         return Array(buffer[range])
     }
 
     /// Calls `body` with each remaining line, as a slice of the internal buffer (valid for the call;
     /// copy it to keep it). Stops early if `body` throws.
     public func forEachLine(_ body: (ArraySlice<UInt8>) throws -> Void) throws {
-        while let range = try nextLineRange() {
+        while case .whole(let range) = try nextLineRange(limit: .max) {
             try body(buffer[range])
         }
     }
 
-    private func nextLineRange() throws(ByteSourceError) -> Range<Int>? {
+    /// Bytes of an over-long line handed to `body` (enough for a reject's masked excerpt).
+    public static let overLongPrefixBytes = 8192
+
+    /// Like `forEachLine(_:)`, with the line's full length as the second argument. A line longer
+    /// than `maxLineBytes` is never held whole: `body` gets its first `overLongPrefixBytes` bytes
+    /// and its length, the rest is skipped as it is read. Memory held: one chunk plus `maxLineBytes`.
+    public func forEachLine(maxLineBytes: Int, _ body: (ArraySlice<UInt8>, Int) throws -> Void) throws {
+        while let line = try nextLineRange(limit: max(1, maxLineBytes)) {
+            switch line {
+            case .whole(let r): try body(r.count > maxLineBytes ? buffer[r.prefix(Self.overLongPrefixBytes)] : buffer[r], r.count)
+            case .overLong(let prefix, let length): try body(prefix[...], length)
+            case .end: return
+            }
+        }
+    }
+
+    private enum Line { case whole(Range<Int>), overLong([UInt8], Int), end }
+
+    private func nextLineRange(limit: Int) throws(ByteSourceError) -> Line? {
         while true {
             if let newline = findNewline(from: scanFrom) {
                 let range = trimCR(start..<newline)
                 start = newline + 1
                 scanFrom = start
                 lineNumber += 1
-                return range
+                return .whole(range)
             }
             scanFrom = buffer.count
             if ended {
-                guard start < buffer.count else { return nil }
+                guard start < buffer.count else { return .end }
                 let range = trimCR(start..<buffer.count)
                 start = buffer.count
                 scanFrom = start
                 lineNumber += 1
-                return range
+                return .whole(range)
             }
+            if buffer.count - start > limit { return try skipOverLong() }
             // Keep only the unfinished line, then read more after it.
             if start > 0 {
                 buffer.removeSubrange(0..<start)
@@ -71,6 +90,31 @@ public final class LineReader {
                 start = 0
             }
             if try source.read(into: &buffer, maxBytes: chunkSize) == 0 { ended = true }
+        }
+    }
+
+    /// Skips the rest of the line starting at `start`, keeping its first bytes; returns them with its length.
+    private func skipOverLong() throws(ByteSourceError) -> Line {
+        let prefix = Array(buffer[start..<min(buffer.count, start + Self.overLongPrefixBytes)])
+        var length = 0
+        var from = start
+        while true {
+            if let newline = findNewline(from: from) {
+                length += newline - from
+                start = newline + 1
+                scanFrom = start
+                lineNumber += 1
+                return .overLong(prefix, length)
+            }
+            length += buffer.count - from
+            buffer.removeAll(keepingCapacity: true)
+            start = 0; scanFrom = 0; from = 0
+            let read = ended ? 0 : try source.read(into: &buffer, maxBytes: chunkSize)
+            if read == 0 {
+                ended = true
+                lineNumber += 1
+                return .overLong(prefix, length)
+            }
         }
     }
 

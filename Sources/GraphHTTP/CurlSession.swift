@@ -64,7 +64,7 @@ final class CurlSession: @unchecked Sendable {
             if headerList == nil { throw TransportError.other("out of memory building the request headers") }
         }
 
-        let collector = ResponseCollector(cancellation: cancellation)
+        let collector = ResponseCollector(cancellation: cancellation, maxBodyBytes: request.maxBodyBytes)
         let userdata = Unmanaged.passUnretained(collector).toOpaque()
         try withExtendedLifetime(collector) {
             var options = OptionSetter(handle: handle)
@@ -95,6 +95,9 @@ final class CurlSession: @unchecked Sendable {
             let code = curl_easy_perform(handle)
             if code != CURLE_OK {
                 if code == CURLE_ABORTED_BY_CALLBACK && cancellation.isCancelled { throw CancellationError() }
+                if collector.oversize {
+                    throw TransportError.tooLarge("the decoded response body passed \(request.maxBodyBytes) bytes (graph.max_body_megabytes); transfer stopped")
+                }
                 let detail = String(cString: errorBuffer)
                 throw CurlErrorMapping.transportError(code, detail: detail, request: request)
             }

@@ -12,11 +12,24 @@ final class ResponseCollector {
     /// `CONNECT` answer or a redirect) discards the previous block.
     private(set) var headers: [HTTPHeader] = []
     let cancellation: CancellationFlag
+    /// Largest decoded body accepted; past it the write callback stops the transfer.
+    let maxBodyBytes: Int
+    /// Set when the decoded body passed `maxBodyBytes` (the transfer was stopped there).
+    private(set) var oversize = false
 
-    init(cancellation: CancellationFlag) { self.cancellation = cancellation }
+    init(cancellation: CancellationFlag, maxBodyBytes: Int = .max) {
+        self.cancellation = cancellation
+        self.maxBodyBytes = maxBodyBytes
+    }
 
-    func appendBody(_ bytes: UnsafeRawBufferPointer) {
+    /// Appends decoded body bytes; false (stop the transfer) when the body would pass the cap.
+    func appendBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard bytes.count <= maxBodyBytes - body.count else {
+            oversize = true
+            return false
+        }
         body.append(contentsOf: bytes)
+        return true
     }
 
     /// Handles one header line as libcurl delivers it (terminated by CRLF, status line included).
@@ -56,7 +69,8 @@ let curlWriteCallback: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, U
     guard let userdata else { return 0 }
     let total = size * count
     let collector = Unmanaged<ResponseCollector>.fromOpaque(userdata).takeUnretainedValue()
-    if total > 0, let ptr { collector.appendBody(UnsafeRawBufferPointer(start: ptr, count: total)) }
+    // Returning less than `total` makes libcurl abort the transfer with CURLE_WRITE_ERROR.
+    if total > 0, let ptr, !collector.appendBody(UnsafeRawBufferPointer(start: ptr, count: total)) { return 0 }
     return total
 }
 

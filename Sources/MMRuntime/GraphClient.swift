@@ -13,12 +13,14 @@ public struct GraphClient: Sendable {
     let policy: RetryPolicy
     let counters: RunCounters
     let timeout: Duration
+    let maxBodyBytes: Int
     let jitter: @Sendable () -> Double
 
     public init(transport: any HTTPTransport, token: AccessToken, clock: any RuntimeClock, policy: RetryPolicy,
-                counters: RunCounters, timeout: Duration = .seconds(60), jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
+                counters: RunCounters, timeout: Duration = .seconds(60), maxBodyBytes: Int = 256 << 20,
+                jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
         self.transport = transport; self.token = token; self.clock = clock; self.policy = policy
-        self.counters = counters; self.timeout = timeout; self.jitter = jitter
+        self.counters = counters; self.timeout = timeout; self.maxBodyBytes = maxBodyBytes; self.jitter = jitter
     }
 
     /// A successful response and how many attempts it took.
@@ -36,7 +38,7 @@ public struct GraphClient: Sendable {
             var headers = HTTPHeaders()
             headers.add("Authorization", token.bearer)
             headers.add("Accept", "application/json")
-            let request = HTTPRequest(url: url, headers: headers, timeout: timeout)
+            let request = HTTPRequest(url: url, headers: headers, timeout: timeout, maxBodyBytes: maxBodyBytes)
             counters.update { $0.apiCalls += 1 }
             let failure: GraphError
             do {
@@ -54,6 +56,7 @@ public struct GraphClient: Sendable {
                     return Result(response: response, attempts: attempt, fetchedAt: clock.now())
                 }
             } catch let e as TransportError {
+                if case .tooLarge = e { throw GraphError(kind: .refused, message: e.description) }
                 failure = GraphError(kind: .transport, message: e.description)
             }
             switch policy.decide(after: failure, attempt: attempt, jitter: jitter(), budgetLeft: counters.budgetLeft) {

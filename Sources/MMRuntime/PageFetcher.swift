@@ -36,12 +36,10 @@ struct PageFetcher: Sendable {
                   context: PageContext, normalize: PageNormalizer, logger: Logger) async throws -> Extracted {
         var out = Extracted()
         var url: String? = firstURL
-        var seen: Set<String> = []
+        var trail = CursorTrail(requests: requests, maxPages: maxPages)
         var page = 0
         while let current = url {
-            guard seen.insert(current).inserted, page < maxPages else {
-                throw GraphError(kind: .malformed, message: "paging does not end (a next URL repeats or over \(maxPages) pages)")
-            }
+            try trail.enter(current)
             let (body, record, attempts) = try await fetchOne(current, dataset: dataset, wabaID: wabaID, window: window, page: page, logger: logger)
             out.apiCalls += attempts
             out.rawPages.append(record)
@@ -53,7 +51,7 @@ struct PageFetcher: Sendable {
             out.pages += 1
             out.fetchedAt = record.fetchedAt
             page += 1
-            url = GraphResponseInspector.nextPageURL(body).map(requests.followable)
+            url = try trail.next(after: body)
         }
         return out
     }
@@ -66,12 +64,14 @@ struct PageFetcher: Sendable {
         let sidecar = ArchiveSidecar(url: url, status: result.response.status, responseHeaders: result.response.headers.fields,
                                      fetchedAt: ISO8601DateFormatter().string(from: result.fetchedAt), dataset: dataset,
                                      wabaID: wabaID, windowStart: window.start, windowEnd: window.end, page: page)
+        // No credential reaches the archive; normalization and paging read these same scrubbed bytes.
+        let body = BodyScrubber.scrub(result.response.body, secrets: [client.token.value] + (requests.appSecretProof.map { [$0] } ?? []))
         // The write fsyncs: keep it off the cooperative pool (two threads on this machine kind).
-        let archive = self.archive, body = result.response.body
+        let archive = self.archive
         let archived = try await Blocking.run { try archive.write(body, sidecar: sidecar, at: key) }
         counters.update { $0.bytesArchived += Int64(archived.compressedBytes); $0.pages += 1 }
         let record = RawPageRecord(runID: runID, dataset: dataset, wabaID: wabaID, windowStart: window.start, windowEnd: window.end,
                                    page: page, archived: archived, httpStatus: result.response.status, fetchedAt: result.fetchedAt)
-        return (result.response.body, record, result.attempts)
+        return (body, record, result.attempts)
     }
 }

@@ -12,6 +12,8 @@ public struct Replay: Sendable {
     public let warehouse: any Warehouse
     public let clock: any RuntimeClock
     public let logger: Logger
+    /// Once triggered (SIGTERM/SIGINT), no new slice starts and the run ends `interrupted`.
+    public var interruption = Interruption()
 
     public init(config: PipelineConfig, archive: any ArchiveStore, warehouse: any Warehouse, clock: any RuntimeClock, logger: Logger) {
         self.config = config; self.archive = archive; self.warehouse = warehouse; self.clock = clock; self.logger = logger
@@ -33,7 +35,7 @@ public struct Replay: Sendable {
             // Latest run per (waba, window): older fetches of the same window are superseded.
             var groups: [String: [RawPageRecord]] = [:]
             for p in pages { groups["\(p.wabaID)|\(p.windowStart)|\(p.windowEnd)", default: []].append(p) }
-            for key in groups.keys.sorted() {
+            for key in groups.keys.sorted() where !interruption.isTriggered {
                 let all = groups[key]!
                 let latestRun = all.map(\.runID).max()!
                 let slicePages = all.filter { $0.runID == latestRun }.sorted { $0.page < $1.page }
@@ -79,16 +81,18 @@ public struct Replay: Sendable {
                 }
             }
         }
-        if let minDay, let maxDay {
+        report.interruptedBy = interruption.reason
+        if let minDay, let maxDay, report.interruptedBy == nil {
             report.transformSeconds = try await warehouse.runTransforms(from: minDay.description, to: maxDay.description)
         }
         report.diagnostics = mergeDiagnostics(report.diagnostics)
         report.verdict = report.failed.isEmpty ? RunVerdict.of(succeeded: report.loaded.count, failures: [])
             : RunVerdict(status: report.loaded.isEmpty ? "failed" : "partial", exitCode: RunVerdict.failed)
+        if report.interruptedBy != nil { report.verdict = .interrupted }
         try await warehouse.finishRun(runID, RunOutcome(
             status: report.verdict.status, exitCode: report.verdict.exitCode, apiCalls: 0, throttleWaits: 0, throttleWaitSeconds: 0,
             bytesArchived: 0, rowsLoaded: Int64(report.loaded.reduce(0) { $0 + Int($1.1.rowsCopied) }), diagnostics: report.diagnostics,
-            error: report.failed.first.map { "\($0.0): \($0.1)" }, finishedAt: clock.now()))
+            error: report.interruptedBy.map { "interrupted: \($0)" } ?? report.failed.first.map { "\($0.0): \($0.1)" }, finishedAt: clock.now()))
         return report
     }
 

@@ -22,6 +22,8 @@ public struct RunEngine: Sendable {
     public let appSecret: String?
     public let logger: Logger
     public var events: RunEventSink = { _ in }
+    /// Set by the signal handler: no new WABA or slice starts once it is triggered.
+    public var interruption = Interruption()
     /// Jitter source for backoff (fixed in tests).
     public var jitter: @Sendable () -> Double = { Double.random(in: 0..<1) }
 
@@ -56,13 +58,15 @@ public struct RunEngine: Sendable {
             report = try await execute(mode, runID: runID, counters: counters, logger: log)
         } catch {
             let cls = (error as? any ClassifiedError)?.failureClass ?? .terminal
-            let verdict = RunVerdict(status: "failed", exitCode: RunVerdict.exitCode(for: cls))
+            let stopped = interruption.reason
+            let verdict = stopped == nil ? RunVerdict(status: "failed", exitCode: RunVerdict.exitCode(for: cls)) : .interrupted
             let snap = counters.snapshot
             try? await ports.warehouse.finishRun(runID, RunOutcome(
                 status: verdict.status, exitCode: verdict.exitCode, apiCalls: snap.apiCalls, throttleWaits: snap.throttleWaits,
                 throttleWaitSeconds: snap.throttleWaitSeconds, bytesArchived: snap.bytesArchived, rowsLoaded: snap.rowsLoaded,
-                diagnostics: [], error: "\(error)", finishedAt: ports.clock.now()))
-            log.error("run failed", metadata: ["error": "\(error)"])
+                diagnostics: [], error: stopped.map { "interrupted: \($0)" } ?? "\(error)", finishedAt: ports.clock.now()))
+            log.error(stopped == nil ? "run failed" : "run interrupted", metadata: ["error": "\(error)"])
+            if let stopped { throw RunInterrupted(reason: stopped) }
             throw error
         }
         let snap = counters.snapshot
@@ -71,7 +75,8 @@ public struct RunEngine: Sendable {
             status: report.verdict.status, exitCode: report.verdict.exitCode, apiCalls: snap.apiCalls,
             throttleWaits: snap.throttleWaits, throttleWaitSeconds: snap.throttleWaitSeconds, bytesArchived: snap.bytesArchived,
             rowsLoaded: snap.rowsLoaded, diagnostics: report.diagnostics,
-            error: report.failed.isEmpty ? nil : report.failed.prefix(5).map { "\($0.0): \($0.1)" }.joined(separator: "; "),
+            error: report.interruptedBy.map { "interrupted: \($0)" }
+                ?? (report.failed.isEmpty ? nil : report.failed.prefix(5).map { "\($0.0): \($0.1)" }.joined(separator: "; ")),
             finishedAt: ports.clock.now()))
         log.info("run finished", metadata: [
             "status": "\(report.verdict.status)", "slices_loaded": "\(report.loaded.count)", "slices_failed": "\(report.failed.count)",
@@ -87,22 +92,18 @@ public struct RunEngine: Sendable {
         if let secret = appSecret, !secret.isEmpty { requests.appSecretProof = token.appSecretProof(appSecret: secret) }
         let client = GraphClient(transport: ports.transport, token: token, clock: ports.clock,
                                  policy: RetryPolicy(maxAttempts: config.graph.maxAttempts, slowdownPercent: config.graph.usageSlowdownPercent),
-                                 counters: counters, timeout: .seconds(config.graph.timeoutSeconds), jitter: jitter)
+                                 counters: counters, timeout: .seconds(config.graph.timeoutSeconds),
+                                 maxBodyBytes: config.graph.maxBodyBytes, jitter: jitter)
         let fetcher = PageFetcher(client: client, requests: requests, archive: ports.archive, counters: counters, runID: runID)
         let resolver = WABAResolver(fetcher: fetcher, requests: requests, config: config)
         let extractor = SliceExtractor(fetcher: fetcher, requests: requests, config: config)
 
         let today = Day(epochSecondsUTC: Int64(ports.clock.now().timeIntervalSince1970))
-        var entries: [WABAEntry]
-        switch mode {
-        case .nightly:
-            let (found, records) = try await resolver.discover(asOf: today, logger: logger)
-            if !records.isEmpty { try await ports.warehouse.recordRawPages(records) }
-            entries = found
-        case .backfill(_, _, let only, _, _):
-            let (found, records) = try await resolver.discover(asOf: today, logger: logger)
-            if !records.isEmpty { try await ports.warehouse.recordRawPages(records) }
-            entries = only.isEmpty ? found : only.map { id in found.first { $0.id == id } ?? WABAEntry(id: id) }
+        let discovery = try await resolver.discover(asOf: today, logger: logger)
+        if !discovery.records.isEmpty { try await ports.warehouse.recordRawPages(discovery.records) }
+        var entries = discovery.entries
+        if case .backfill(_, _, let only, _, _) = mode, !only.isEmpty {
+            entries = only.map { id in discovery.entries.first { $0.id == id } ?? WABAEntry(id: id) }
         }
         let watermarks: [WatermarkKey: String]
         let completed: Set<SliceIdentity>
@@ -125,6 +126,7 @@ public struct RunEngine: Sendable {
             var results: [WABAResult] = []
             for (i, entry) in entries.enumerated() {
                 if i >= limit, let r = await group.next() { results.append(r) }
+                if interruption.isTriggered { break }
                 group.addTask {
                     var log = logger
                     log[metadataKey: "waba"] = "\(entry.id)"
@@ -138,6 +140,7 @@ public struct RunEngine: Sendable {
         }
 
         var report = RunReport(runID: runID, verdict: RunVerdict.of(succeeded: 0, failures: []), counters: counters.snapshot)
+        report.diagnostics = discovery.diagnostics
         var minDay: Day?, maxDay: Day?
         for r in collected {
             report.loaded += r.loaded
@@ -150,6 +153,13 @@ public struct RunEngine: Sendable {
             }
         }
         report.diagnostics = mergeDiagnostics(report.diagnostics)
+        if let reason = interruption.reason {
+            // Whole slices are kept; transforms and the rest wait for the next run.
+            logger.warning("run interrupted: in-flight work finished or rolled back, nothing new started", metadata: ["reason": "\(reason)"])
+            report.interruptedBy = reason
+            report.verdict = .interrupted
+            return report
+        }
         if let minDay, let maxDay {
             do {
                 report.transformSeconds = try await ports.warehouse.runTransforms(from: minDay.description, to: maxDay.description)
@@ -239,6 +249,7 @@ public struct RunEngine: Sendable {
                 }
             }
             for (window, advances) in windows {
+                if interruption.isTriggered { return result }
                 let slice = SliceIdentity(pipeline: config.name, wabaID: entry.id, dataset: ds,
                                           windowStart: window.start.description, windowEnd: window.end.description)
                 // The catalog is read on every backfill (its ids feed the template batches) and is
@@ -281,6 +292,11 @@ public struct RunEngine: Sendable {
                         "updated": "\(stats.updated)", "unchanged": "\(stats.unchanged)",
                     ])
                 } catch {
+                    if error is RunLivenessLostError { interruption.trigger("the run lost its database session") }
+                    if interruption.isTriggered && (error is CancellationError || Task.isCancelled || error is RunLivenessLostError) {
+                        slog.warning("slice stopped by the interruption; it will load on the next run", metadata: ["error": "\(error)"])
+                        return result
+                    }
                     let cls = (error as? any ClassifiedError)?.failureClass ?? .terminal
                     slog.error("slice failed", metadata: ["error": "\(error)", "class": "\(cls.rawValue)"])
                     result.failed.append((slice, "\(error)", cls))
@@ -295,18 +311,3 @@ public struct RunEngine: Sendable {
     }
 }
 
-/// A runtime failure with its class (e.g. a dataset that cannot run because another failed).
-public struct RuntimeError: ClassifiedError {
-    public var failureClass: FailureClass
-    public var message: String
-    public init(failureClass: FailureClass, message: String) { self.failureClass = failureClass; self.message = message }
-    public var description: String { message }
-}
-
-/// The ledger key of a backfill: the same command line resumes the same backfill.
-public enum BackfillKey {
-    public static func make(pipeline: String, from: Day, to: Day, wabas: [String], datasets: [String], chunkDays: Int) -> String {
-        let w = wabas.sorted().joined(separator: ","), d = datasets.sorted().joined(separator: ",")
-        return "\(pipeline):\(from)..\(to):w=\(w.isEmpty ? "*" : w):d=\(d.isEmpty ? "*" : d):c=\(chunkDays)"
-    }
-}

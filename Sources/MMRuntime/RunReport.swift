@@ -10,6 +10,8 @@ public struct RunReport: Sendable {
     public var diagnostics: [Diagnostic] = []
     public var transformSeconds: [String: Double] = [:]
     public var skipped: [SliceIdentity] = []
+    /// Why the run stopped early (`SIGTERM`, …); nil when it ran to the end.
+    public var interruptedBy: String?
 
     public init(runID: Int64, verdict: RunVerdict, counters: RunCounters.Snapshot) {
         self.runID = runID; self.verdict = verdict; self.counters = counters

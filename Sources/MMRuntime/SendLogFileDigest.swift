@@ -29,6 +29,7 @@ enum SendLogFileDigest {
               let out = FileHandle(forWritingAtPath: url.path) else {
             throw SendLogFileError(path: "-", reason: "cannot create a temporary file in \(directory.path) to hold standard input")
         }
+        TemporaryFiles.shared.register(url.path)
         defer { try? out.close() }
         var hasher = SHA256()
         do {
@@ -38,6 +39,7 @@ enum SendLogFileDigest {
             }
         } catch {
             try? FileManager.default.removeItem(at: url)
+            TemporaryFiles.shared.unregister(url.path)
             throw SendLogFileError(path: "-", reason: "reading standard input failed: \(error.localizedDescription)")
         }
         return (url.path, SendLogRecipientHasher.hex(hasher.finalize()))

@@ -18,11 +18,16 @@ public struct SendLogIngest: Sendable {
     private let open: LineOpener
     private let hasher: SendLogRecipientHasher
     private let logger: Logger
+    private let maxLineBytes: Int
+    /// Once triggered, the file in progress rolls back and no further file starts.
+    public var interruption = Interruption()
 
     /// - Throws: `SendLogKeyError.empty` when `hashKey` is empty.
-    public init(store: any SendLogStore, open: @escaping LineOpener, hashKey: [UInt8], logger: Logger) throws {
+    public init(store: any SendLogStore, open: @escaping LineOpener, hashKey: [UInt8],
+                maxLineBytes: Int = SendLogLimits.defaultMaxLineBytes, logger: Logger) throws {
         self.store = store
         self.open = open
+        self.maxLineBytes = maxLineBytes
         self.hasher = try SendLogRecipientHasher(key: hashKey)
         self.logger = logger
     }
@@ -42,13 +47,15 @@ public struct SendLogIngest: Sendable {
         var summary = SendLogSummary()
         var affected: ClosedRange<Day>?
         for path in paths {
+            if let reason = interruption.reason { summary.interruptedBy = reason; break }
             let result = loadOne(path: path, runID: runID)
+            if let reason = interruption.reason { summary.interruptedBy = reason; break }
             if case .loaded(let outcome) = result.status, let days = outcome.affectedDays {
                 affected = affected.map { min($0.lowerBound, days.lowerBound)...max($0.upperBound, days.upperBound) } ?? days
             }
             summary.files.append(result)
         }
-        if let affected {
+        if let affected, summary.interruptedBy == nil {
             let start = ContinuousClock.now
             summary.transforms = try store.runTransforms(from: affected.lowerBound, to: affected.upperBound)
             summary.transformedDays = affected
@@ -63,7 +70,12 @@ public struct SendLogIngest: Sendable {
     private func loadOne(path: String, runID: Int64?) -> SendLogSummary.FileResult {
         let start = ContinuousClock.now
         var spooled: String?
-        defer { if let spooled { try? FileManager.default.removeItem(atPath: spooled) } }
+        defer {
+            if let spooled {
+                try? FileManager.default.removeItem(atPath: spooled)
+                TemporaryFiles.shared.unregister(spooled)
+            }
+        }
         do {
             let readPath: String
             let sha: String
@@ -83,7 +95,8 @@ public struct SendLogIngest: Sendable {
             let source = try open(readPath)
             let format = SendLogFileFormat.of(path: path)
             let outcome = try store.load(SendLogFile(sha256: sha, path: path, runID: runID)) { sink in
-                try SendLogParser.parseFile(source, format: format, hasher: hasher, into: sink)
+                try SendLogParser.parseFile(source, format: format, hasher: hasher, maxLineBytes: maxLineBytes,
+                                           into: InterruptibleSink(sink, interruption))
             }
             let seconds = Self.seconds(ContinuousClock.now - start)
             logger.info("send log file loaded", metadata: [
@@ -103,5 +116,29 @@ public struct SendLogIngest: Sendable {
 
     static func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+}
+
+/// Passes writes through, and stops the file (its transaction rolls back) once interrupted.
+final class InterruptibleSink: SendLogSink {
+    private let inner: any SendLogSink
+    private let interruption: Interruption
+    private var writes = 0
+
+    init(_ inner: any SendLogSink, _ interruption: Interruption) { self.inner = inner; self.interruption = interruption }
+
+    func write(_ item: SendLogItem, line: Int) throws {
+        try check()
+        try inner.write(item, line: line)
+    }
+
+    func write(_ reject: SendLogReject) throws {
+        try check()
+        try inner.write(reject)
+    }
+
+    private func check() throws {
+        writes &+= 1
+        if writes & 1023 == 0, let reason = interruption.reason { throw RunInterrupted(reason: reason) }
     }
 }

@@ -36,9 +36,13 @@ public struct SendLogSummary: Sendable, CustomStringConvertible {
         files.compactMap { if case .failed(let m) = $0.status { ($0.path, m) } else { nil } }
     }
 
-    /// 1 when a file could not be loaded (work not done), 3 when lines were rejected (the good
-    /// lines loaded), else 0.
+    /// Set when a stop signal ended the load early (the file in progress rolled back).
+    public var interruptedBy: String?
+
+    /// 75 when interrupted, 1 when a file could not be loaded (work not done), 3 when lines were
+    /// rejected (the good lines loaded), else 0.
     public var exitCode: Int32 {
+        if interruptedBy != nil { return 75 }
         if !failures.isEmpty { return 1 }
         return rejected > 0 ? 3 : 0
     }
@@ -48,6 +52,7 @@ public struct SendLogSummary: Sendable, CustomStringConvertible {
             + "\(failures.count) failed; \(lines) lines, \(records) records, \(rejected) rejected "
             + "(etl.sendlog_rejects); \(newMessages) new messages, \(newStatuses) new statuses"
         if let d = transformedDays { out += "; transforms for \(d.lowerBound)…\(d.upperBound)" }
+        if let r = interruptedBy { out += "; interrupted by \(r): the file in progress rolled back, re-run to load the rest" }
         for f in failures { out += "\n  failed: \(f.message)" }
         return out
     }

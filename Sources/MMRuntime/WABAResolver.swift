@@ -10,28 +10,43 @@ struct WABAResolver: Sendable {
     let requests: GraphRequests
     let config: PipelineConfig
 
-    /// Explicit WABAs first (with their overrides), then discovered ones not already listed.
-    func discover(asOf: Day, logger: Logger) async throws -> (entries: [WABAEntry], records: [RawPageRecord]) {
-        var entries = config.wabas
+    /// What discovery found: the WABAs to process, the archived pages, and ids it refused.
+    struct Discovery: Sendable {
+        var entries: [WABAEntry]
         var records: [RawPageRecord] = []
-        guard let d = config.discover else { return (entries, records) }
-        var known = Set(entries.map(\.id))
+        var diagnostics: [Diagnostic] = []
+    }
+
+    /// Explicit WABAs first (with their overrides), then discovered ones not already listed.
+    /// A discovered id that is not all ASCII digits never reaches a URL path: it is diagnosed and skipped.
+    func discover(asOf: Day, logger: Logger) async throws -> Discovery {
+        var found = Discovery(entries: config.wabas)
+        guard let d = config.discover else { return found }
+        var known = Set(found.entries.map(\.id))
         for edge in d.edges {
             var url: String? = requests.businessWABAs(d.businessID, edge: edge)
+            var trail = CursorTrail(requests: requests, maxPages: fetcher.maxPages)
             var page = 0
             while let u = url {
+                try trail.enter(u)
                 let (body, record, _) = try await fetcher.fetchOne(u, dataset: "discovery", wabaID: d.businessID,
                                                                    window: (asOf.description, asOf.description), page: page, logger: logger)
-                records.append(record)
+                found.records.append(record)
                 for item in try CatalogNormalizer.idList(body, source: record.archived.relativePath) where known.insert(item.id).inserted {
-                    entries.append(WABAEntry(id: item.id, industry: nil, timezone: nil, country: nil))
+                    guard GraphID.isValid(item.id) else {
+                        let shown = GraphID.printable(item.id)
+                        logger.warning("discovery returned a WABA id that is not a number: skipped", metadata: ["id": "\(shown)", "edge": "\(edge)"])
+                        found.diagnostics.append(Diagnostic(kind: .other, subject: "discovered waba id", value: "\(shown) is not a number: skipped"))
+                        continue
+                    }
+                    found.entries.append(WABAEntry(id: item.id, industry: nil, timezone: nil, country: nil))
                 }
-                url = GraphResponseInspector.nextPageURL(body).map(requests.followable)
+                url = try trail.next(after: body)
                 page += 1
             }
         }
-        logger.info("WABAs resolved", metadata: ["explicit": "\(config.wabas.count)", "total": "\(entries.count)"])
-        return (entries, records)
+        logger.info("WABAs resolved", metadata: ["explicit": "\(config.wabas.count)", "total": "\(found.entries.count)"])
+        return found
     }
 
     /// Reads the WABA's fields, phone numbers and (if needed) verticals.

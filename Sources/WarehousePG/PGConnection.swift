@@ -95,16 +95,13 @@ public final class PGConnection: @unchecked Sendable {
         }
     }
 
-    /// Runs one statement with `$1…$n` parameters sent separately in text format (`nil` is NULL)
+    /// Runs one statement with `$1…$n` parameters sent separately in text format (`nil` is NULL;
+    /// a NUL character becomes U+FFFD, the same rule as COPY — see `PGCopyText`)
     /// and returns its rows (empty for commands; see `PGRows.affectedRows`).
     @discardableResult
     public func query(_ sql: String, _ params: [(any PGValue)?] = []) throws -> PGRows {
         try withHandle(context: "running SQL") { conn in
-            let texts = params.map { $0?.pgText }
-            if let bad = texts.firstIndex(where: { $0?.utf8.contains(0) ?? false }) {
-                throw PGError(kind: .usage, message: "parameter $\(bad + 1) contains a NUL character, which PostgreSQL text cannot hold",
-                              context: summarize(sql))
-            }
+            let texts = params.map { $0.map { PGText.replacingNUL($0.pgText) } }
             let result = withCStrings(texts) { pointers in
                 PQexecParams(conn, sql, Int32(pointers.count), nil, pointers, nil, nil, 0)
             }

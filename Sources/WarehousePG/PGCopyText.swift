@@ -5,8 +5,9 @@
 /// UTF-8 and emoji included, passes through. So the text `\N` becomes `\\N` and stays distinct
 /// from NULL, and the empty string is an empty field.
 ///
-/// PostgreSQL text cannot hold a NUL character: a field containing U+0000 makes the server
-/// reject the COPY (invalid byte sequence). Strip or reject such values before encoding.
+/// PostgreSQL text cannot hold a NUL character. The one rule for every value mmetl sends, in COPY
+/// and as a bind parameter alike (`PGText.replacingNUL`): each NUL becomes U+FFFD, so the value
+/// loads and visibly says a character was replaced.
 public enum PGCopyText {
     public static let delimiter: UInt8 = 0x09
     public static let rowEnd: UInt8 = 0x0A
@@ -53,6 +54,7 @@ public enum PGCopyText {
             case 0x09: escaped = UInt8(ascii: "t")
             case 0x0A: escaped = UInt8(ascii: "n")
             case 0x0D: escaped = UInt8(ascii: "r")
+            case 0x00: escaped = 0x00
             default:
                 index += 1
                 continue
@@ -60,8 +62,12 @@ public enum PGCopyText {
             if index > runStart {
                 buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
             }
-            buffer.append(0x5C)
-            buffer.append(escaped)
+            if escaped == 0x00 {
+                buffer.append(contentsOf: [0xEF, 0xBF, 0xBD])  // NUL → U+FFFD
+            } else {
+                buffer.append(0x5C)
+                buffer.append(escaped)
+            }
             index += 1
             runStart = index
         }
@@ -72,7 +78,7 @@ public enum PGCopyText {
         }
     }
 
-    /// Writes `bytes` escaped to `destination`, which must have room for `2 * bytes.count`
+    /// Writes `bytes` escaped to `destination`, which must have room for `3 * bytes.count`
     /// bytes; returns the bytes written. The raw-pointer twin of `appendEscaped`, used by the writer.
     @inlinable
     public static func writeEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to destination: UnsafeMutablePointer<UInt8>) -> Int {
@@ -93,6 +99,7 @@ public enum PGCopyText {
             case 0x09: escaped = UInt8(ascii: "t")
             case 0x0A: escaped = UInt8(ascii: "n")
             case 0x0D: escaped = UInt8(ascii: "r")
+            case 0x00: escaped = 0x00
             default:
                 index += 1
                 continue
@@ -102,9 +109,14 @@ public enum PGCopyText {
                 (destination + written).update(from: source + runStart, count: run)
                 written += run
             }
-            destination[written] = 0x5C
-            destination[written + 1] = escaped
-            written += 2
+            if escaped == 0x00 {  // NUL → U+FFFD
+                destination[written] = 0xEF; destination[written + 1] = 0xBF; destination[written + 2] = 0xBD
+                written += 3
+            } else {
+                destination[written] = 0x5C
+                destination[written + 1] = escaped
+                written += 2
+            }
             index += 1
             runStart = index
         }

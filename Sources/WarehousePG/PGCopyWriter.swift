@@ -68,7 +68,7 @@ public final class PGCopyWriter {
 
     @inline(__always)
     private func writeText(_ bytes: UnsafeBufferPointer<UInt8>) {
-        reserve(bytes.count * 2)
+        reserve(bytes.count * 3)
         separate()
         used += PGCopyText.writeEscaped(bytes, to: storage + used)
     }

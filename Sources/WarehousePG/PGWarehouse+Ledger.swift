@@ -4,21 +4,14 @@ import MMCore
 /// The run ledger: `etl.runs`, `etl.run_items` (failures), `etl.watermarks`, `etl.raw_pages`,
 /// `etl.backfill_chunks`. Dates travel as `YYYY-MM-DD` text, instants as epoch seconds.
 extension PGWarehouse {
+    /// Inserts the run's row (after marking abandoned runs whose process died) and takes the run's
+    /// liveness lock, held until `finishRun` (see `PGWarehouse+Liveness`).
     public func beginRun(_ start: RunStart) async throws -> Int64 {
-        try await withConnection { lease in
-            let rows = try lease.connection.query("""
-                INSERT INTO etl.runs (pipeline, command, args, as_of, status, started_at)
-                VALUES ($1, $2, $3::jsonb, $4::date, 'running', to_timestamp($5::float8))
-                RETURNING run_id
-                """, [start.pipeline, start.command, start.argsJSON, start.asOf, start.startedAt.timeIntervalSince1970])
-            guard let runID = try rows.int64(0, "run_id") else {
-                throw PGError(kind: .decode, message: "INSERT … RETURNING run_id returned no id", context: "beginning a run")
-            }
-            return runID
-        }
+        try await offload { try self.beginLiveRun(start) }
     }
 
     public func finishRun(_ runID: Int64, _ outcome: RunOutcome) async throws {
+        defer { endLiveness(runID) }
         let diagnostics = try Self.json(outcome.diagnostics)
         try await withConnection { lease in
             try lease.connection.query("""

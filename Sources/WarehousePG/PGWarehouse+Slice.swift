@@ -54,6 +54,7 @@ extension PGWarehouse {
             if let backfillKey = load.backfillKey {
                 try completeBackfillChunk(load, key: backfillKey, on: connection)
             }
+            try assertAlive(load.runID, on: connection)
             return outcome
         }
         var result = outcome

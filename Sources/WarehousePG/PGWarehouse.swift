@@ -19,8 +19,10 @@ public final class PGWarehouse: Warehouse, @unchecked Sendable {
     let connections: PGWarehouseConnections
     /// `work_mem` for a slice's merge statements (hash joins of staging against the facts).
     let mergeWorkMem: String
-    private let conninfo: String
+    let conninfo: String
     private let lock = NSLock()
+    /// Each live run's liveness connection and its backend pid, by run id (see `PGWarehouse+Liveness`).
+    private var liveness: [Int64: (connection: PGConnection, pid: Int64)] = [:]
     /// Connections holding a pipeline's run lock, by pipeline.
     private var runLocks: [String: PGConnection] = [:]
     /// Month partitions known to exist (`mm.fact_pricing|2026-11`), to skip asking again.
@@ -48,10 +50,11 @@ public final class PGWarehouse: Warehouse, @unchecked Sendable {
     /// Closes every connection (releasing run locks). Calls after this open new connections.
     public func close() {
         lock.lock()
-        let held = runLocks
+        let held = Array(runLocks.values) + liveness.values.map(\.connection)
         runLocks = [:]
+        liveness = [:]
         lock.unlock()
-        for connection in held.values { connection.close() }
+        for connection in held { connection.close() }
         connections.closeAll()
     }
 
@@ -110,6 +113,28 @@ public final class PGWarehouse: Warehouse, @unchecked Sendable {
         if connection.isConnected { return true }
         runLocks[pipeline] = nil
         return false
+    }
+
+    // MARK: - Run liveness
+
+    func rememberLiveness(_ runID: Int64, connection: PGConnection, backendPID: Int64) {
+        lock.lock()
+        liveness[runID] = (connection, backendPID)
+        lock.unlock()
+    }
+
+    func livenessPID(_ runID: Int64) -> Int64? {
+        lock.lock()
+        defer { lock.unlock() }
+        return liveness[runID]?.pid
+    }
+
+    /// Ends a run's liveness: releases its lock by closing its connection.
+    func endLiveness(_ runID: Int64) {
+        lock.lock()
+        let held = liveness.removeValue(forKey: runID)
+        lock.unlock()
+        held?.connection.close()
     }
 
     // MARK: - Partition cache

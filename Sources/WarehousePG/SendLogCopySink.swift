@@ -41,7 +41,7 @@ final class SendLogCopySink: SendLogSink {
         writer.field("r"); writer.field(reject.line); writer.null()
         for _ in 0..<21 { writer.null() }  // waba_id … errors
         writer.field("\(reject.reason.rawValue): \(reject.detail)")
-        writer.field(Self.withoutNUL(reject.raw))
+        writer.field(reject.raw)
         try writer.endRow()
     }
 
@@ -72,10 +72,5 @@ final class SendLogCopySink: SendLogSink {
             }
         }
         return out + "\""
-    }
-
-    /// PostgreSQL text cannot hold NUL: a rejected line may contain one.
-    static func withoutNUL(_ s: String) -> String {
-        s.utf8.contains(0) ? String(s.unicodeScalars.filter { $0 != "\u{0}" }.map(Character.init)) : s
     }
 }

@@ -118,3 +118,26 @@ struct LineReaderTests {
         #expect(source.name == path)
     }
 }
+
+@Suite("line reader: over-long lines")
+struct LineReaderOverLongTests {
+    @Test("a line over the cap is skipped as it is read: its start and true length are reported, the next line is intact",
+          arguments: [7, 64, 65_536])
+    func overLongLine(chunkSize: Int) throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let long = String(repeating: "y", count: 300_000)
+        let text = "short\n\(long)\nafter\n\(long)"
+        for path in [try dir.write(Array(text.utf8), to: "l.ndjson"), try dir.write(try GzipCompressor.gzip(Array(text.utf8)), to: "l.ndjson.gz")] {
+            let reader = try LineReader.open(path: path, chunkSize: chunkSize)
+            var seen: [(String, Int)] = []
+            try reader.forEachLine(maxLineBytes: 1000) { slice, length in
+                seen.append((String(decoding: slice, as: UTF8.self), length))
+            }
+            #expect(seen.map(\.1) == [5, 300_000, 5, 300_000])
+            #expect(seen[0].0 == "short" && seen[2].0 == "after")
+            #expect(seen[1].0.count <= LineReader.overLongPrefixBytes && seen[1].0.hasPrefix("yyyy"))
+            #expect(reader.lineNumber == 4)
+        }
+    }
+}

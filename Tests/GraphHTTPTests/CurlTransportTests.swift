@@ -362,3 +362,29 @@ private func transportError(_ body: () async throws -> HTTPResponse) async -> Tr
         return nil
     }
 }
+
+@Suite("Response size cap")
+struct ResponseSizeCapTests {
+    @Test("a gzip bomb stops at the decoded-size cap: tooLarge, never inflated in memory")
+    func gzipBombRefused() async throws {
+        let plain = [UInt8](repeating: 0x20, count: 32 << 20)   // 32 MiB of spaces
+        let bomb = try systemGzip(plain)
+        #expect(bomb.count < 200_000)
+        let server = try LoopbackHTTPServer(handler: routes(gzipBody: bomb))
+        defer { server.stop() }
+        let transport = try CurlTransport()
+        var r = request(server, "/gzip")
+        r.maxBodyBytes = 1 << 20
+        do {
+            _ = try await transport.send(r)
+            Issue.record("an oversize body must be refused")
+        } catch let e as TransportError {
+            guard case .tooLarge(let m) = e else { Issue.record("expected tooLarge, got \(e)"); return }
+            #expect(m.contains("1048576"))
+            #expect(!m.contains(secretToken))
+        }
+        // Under the cap the same body loads whole.
+        r.maxBodyBytes = 64 << 20
+        #expect(try await transport.send(r).body.count == plain.count)
+    }
+}

@@ -24,7 +24,7 @@ import Testing
             Issue.record("expected a validation error")
         } catch let e as PipelineValidationError {
             let text = e.problems.map(\.description)
-            #expect(text.contains("bad.yaml:3: graph.base_url: \"ftp://example\" is not valid: expected an http:// or https:// URL"))
+            #expect(text.contains("bad.yaml:3: graph.base_url: \"ftp://example\" is not valid: expected an https:// URL (plain http:// only for a loopback host: the token would travel in clear)"))
             #expect(text.contains { $0.hasPrefix("bad.yaml:4: graph.max_concurency: unknown key (did you mean max_concurrency?)") })
             #expect(text.contains { $0.contains("datasets.pricing.granularity: \"WEEKLY\" is not valid") })
             #expect(text.contains { $0.contains("datasets.pricing.dimensions[1]: \"PLANET\" is not one of") })

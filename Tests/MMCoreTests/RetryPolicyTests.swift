@@ -70,14 +70,14 @@ import Testing
         #expect(!e.description.contains("EAAxyz"))
     }
 
-    @Test func buildsMinimalRequestsWithoutTheToken() {
+    @Test func buildsMinimalRequestsWithoutTheToken() throws {
         let r = GraphRequests(baseURL: "http://127.0.0.1:8089", apiVersion: "v25.0", pageSize: 500)
         let u = r.templateAnalytics("55", start: "2026-11-01", end: "2026-11-08", templateIDs: ["1", "2"], productType: "MARKETING_MESSAGES_LITE_API",
                                     metricTypes: [], useWABATimezone: true)
         #expect(u == "http://127.0.0.1:8089/v25.0/55/template_analytics?start=2026-11-01&end=2026-11-08&granularity=DAILY&template_ids=%5B1%2C2%5D&product_type=MARKETING_MESSAGES_LITE_API&use_waba_timezone=true&limit=500")
         var withProof = r
         withProof.appSecretProof = "abc"
-        #expect(withProof.followable("http://x/next?after=Q").hasSuffix("&appsecret_proof=abc"))
+        #expect(try CursorTrail(requests: withProof).follow("http://127.0.0.1:8089/v25.0/55/x?after=Q").hasSuffix("&appsecret_proof=abc"))
         #expect(URLRedaction.redact(withProof.pricing("1", start: 0, end: 1, granularity: "DAILY", dimensions: ["TIER"])).contains("appsecret") == false)
     }
 

@@ -19,8 +19,8 @@ struct LetterHasher: RecipientHasher {
 final class LinesSource: SendLogLineSource {
     let lines: [String]
     init(_ lines: [String]) { self.lines = lines }
-    func forEachLine(_ body: (ArraySlice<UInt8>) throws -> Void) throws {
-        for l in lines { try body(Array(l.utf8)[...]) }
+    func forEachLine(maxLineBytes: Int, _ body: (ArraySlice<UInt8>, Int) throws -> Void) throws {
+        for l in lines { try body(Array(l.utf8)[...], l.utf8.count) }
     }
 }
 

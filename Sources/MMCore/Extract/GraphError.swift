@@ -8,6 +8,9 @@ public struct GraphError: ClassifiedError, Equatable, Sendable {
         case transport
         /// A 2xx response whose body is not the JSON we expect.
         case malformed
+        /// A response mmetl refuses to use: a paging URL to another origin, paging that never
+        /// ends, a body over the size cap. Retrying cannot help.
+        case refused
     }
     public var kind: Kind
     public var httpStatus: Int?
@@ -42,6 +45,7 @@ public struct GraphError: ClassifiedError, Equatable, Sendable {
         switch kind {
         case .transport: return .transient
         case .malformed: return .transient
+        case .refused: return .terminal
         case .api:
             if let code {
                 if Self.authCodes.contains(code) || (200...299).contains(code) { return .auth }
@@ -63,6 +67,7 @@ public struct GraphError: ClassifiedError, Equatable, Sendable {
         var text = "Graph API error"
         if kind == .transport { text = "Graph API unreachable" }
         if kind == .malformed { text = "Graph API response unusable" }
+        if kind == .refused { text = "Graph API response refused" }
         if !parts.isEmpty { text += " (\(parts.joined(separator: ", ")))" }
         text += ": \(URLRedaction.scrubSecrets(message))"
         if let fbtraceID { text += " [fbtrace_id \(fbtraceID)]" }

@@ -56,12 +56,6 @@ public struct GraphRequests: Sendable {
         url("/\(phoneNumberID)/whatsapp_business_profile", [("fields", "vertical")])
     }
 
-    /// Adds `appsecret_proof` to a `paging.next` URL that Meta returned (it may lack it).
-    public func followable(_ next: String) -> String {
-        guard let proof = appSecretProof, !next.contains("appsecret_proof=") else { return next }
-        return next + (next.contains("?") ? "&" : "?") + "appsecret_proof=" + proof
-    }
-
     func url(_ path: String, _ query: [(String, String)]) -> String {
         var q = query
         if let proof = appSecretProof { q.append(("appsecret_proof", proof)) }

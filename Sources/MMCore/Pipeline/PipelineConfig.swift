@@ -67,6 +67,9 @@ public struct GraphSettings: Sendable, Equatable {
     public var maxAttempts: Int
     /// Page size requested (`limit`).
     public var pageSize: Int
+    /// Largest decoded response body accepted (`max_body_megabytes`, default 256 MiB); a larger
+    /// one is refused during the transfer, before it is held in memory.
+    public var maxBodyBytes: Int = 256 << 20
 }
 
 public struct WarehouseSettings: Sendable, Equatable {
@@ -126,4 +129,11 @@ public struct BenchmarkSettings: Sendable, Equatable {
 public struct SendLogSettings: Sendable, Equatable {
     /// Environment variable holding the recipient hash key.
     public var hashKeyEnv: String
+    /// Longest send-log line accepted (`max_line_kilobytes`, default 1 MiB); a longer line is
+    /// rejected by number without being held in memory.
+    public var maxLineBytes: Int = SendLogLimits.defaultMaxLineBytes
+
+    public init(hashKeyEnv: String, maxLineBytes: Int = SendLogLimits.defaultMaxLineBytes) {
+        self.hashKeyEnv = hashKeyEnv; self.maxLineBytes = maxLineBytes
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// Parses and validates a pipeline file (SPEC §2), reporting every problem at once with the file,
@@ -29,8 +30,9 @@ public enum PipelineParser {
 
         // graph
         let g = r.child(top, "graph", required: true)
-        if let g { r.allowOnly(g, "graph", ["base_url", "api_version", "token_env", "token_file", "app_secret_env", "max_concurrency", "timeout_seconds", "usage_slowdown_percent", "max_wait_seconds", "max_attempts", "page_size"]) }
-        let baseURL = r.string(g, "base_url", path: "graph", pattern: { $0.hasPrefix("http://") || $0.hasPrefix("https://") }, hint: "an http:// or https:// URL") ?? "https://graph.facebook.com"
+        if let g { r.allowOnly(g, "graph", ["base_url", "api_version", "token_env", "token_file", "app_secret_env", "max_concurrency", "timeout_seconds", "usage_slowdown_percent", "max_wait_seconds", "max_attempts", "page_size", "max_body_megabytes"]) }
+        let baseURL = r.string(g, "base_url", path: "graph", pattern: BaseURLRule.isAllowed,
+                               hint: "an https:// URL (plain http:// only for a loopback host: the token would travel in clear)") ?? "https://graph.facebook.com"
         let apiVersion = r.string(g, "api_version", path: "graph", pattern: { $0.first == "v" && Double($0.dropFirst()) != nil }, hint: "like v25.0") ?? "v25.0"
         let tokenEnv = r.string(g, "token_env", path: "graph", pattern: isEnvName, hint: "an environment variable name")
         let tokenFile = r.string(g, "token_file", path: "graph")
@@ -46,7 +48,8 @@ public enum PipelineParser {
             usageSlowdownPercent: r.int(g, "usage_slowdown_percent", path: "graph", range: 1...100) ?? 80,
             maxWaitSeconds: r.int(g, "max_wait_seconds", path: "graph", range: 0...86_400) ?? 900,
             maxAttempts: r.int(g, "max_attempts", path: "graph", range: 1...20) ?? 6,
-            pageSize: r.int(g, "page_size", path: "graph", range: 1...5000) ?? 500)
+            pageSize: r.int(g, "page_size", path: "graph", range: 1...5000) ?? 500,
+            maxBodyBytes: (r.int(g, "max_body_megabytes", path: "graph", range: 1...4096) ?? 256) << 20)
 
         let w = r.child(top, "warehouse")
         if let w { r.allowOnly(w, "warehouse", ["url_env"]) }
@@ -101,7 +104,8 @@ public enum PipelineParser {
                 guard let id = r.string(m, "id", path: path, required: true, pattern: isNumericID, hint: "the WABA's numeric id, quoted") else { continue }
                 if !seen.insert(id).inserted { r.problem(m["id"], "\(path).id", "duplicate WABA id \(id)") }
                 wabas.append(WABAEntry(id: id, industry: r.string(m, "industry", path: path),
-                                       timezone: r.string(m, "timezone", path: path, pattern: { $0.contains("/") || $0 == "UTC" }, hint: "an IANA name like America/Sao_Paulo"),
+                                       timezone: r.string(m, "timezone", path: path, pattern: { ($0.contains("/") || $0 == "UTC") && TimeZone(identifier: $0) != nil },
+                                                         hint: "an IANA zone the tz database knows, like America/Sao_Paulo"),
                                        country: r.string(m, "country", path: path, pattern: { $0.count == 2 && $0.allSatisfy(\.isUppercase) }, hint: "an ISO 3166 alpha-2 code like BR")))
             }
         }
@@ -120,8 +124,9 @@ public enum PipelineParser {
         let benchmarks = BenchmarkSettings(windowDays: r.int(b, "window_days", path: "benchmarks", range: 1...90) ?? 30,
                                            minCohortBusinesses: r.int(b, "min_cohort_businesses", path: "benchmarks", range: 1...1000) ?? 5)
         let s = r.child(top, "sendlog")
-        if let s { r.allowOnly(s, "sendlog", ["hash_key_env"]) }
-        let sendlog = SendLogSettings(hashKeyEnv: r.string(s, "hash_key_env", path: "sendlog", pattern: isEnvName, hint: "an environment variable name") ?? "MMETL_RECIPIENT_HASH_KEY")
+        if let s { r.allowOnly(s, "sendlog", ["hash_key_env", "max_line_kilobytes"]) }
+        let sendlog = SendLogSettings(hashKeyEnv: r.string(s, "hash_key_env", path: "sendlog", pattern: isEnvName, hint: "an environment variable name") ?? "MMETL_RECIPIENT_HASH_KEY",
+                                      maxLineBytes: (r.int(s, "max_line_kilobytes", path: "sendlog", range: 1...65_536) ?? 1024) << 10)
 
         if !r.problems.isEmpty { throw PipelineValidationError(problems: r.problems) }
         return PipelineConfig(name: name, startDate: startDate, graph: graph, warehouse: warehouse, archive: archive,
@@ -136,7 +141,7 @@ public enum PipelineParser {
         guard let f = s.first, f.isLetter || f == "_" else { return false }
         return s.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
     }
-    static func isNumericID(_ s: String) -> Bool { !s.isEmpty && s.count <= 25 && s.allSatisfy(\.isASCII) && s.allSatisfy(\.isNumber) }
+    static func isNumericID(_ s: String) -> Bool { GraphID.isValid(s) }
 
     static func yamlLine(_ e: YamlError) -> Int? {
         switch e {

@@ -33,12 +33,17 @@ public struct HTTPRequest: Sendable, CustomStringConvertible {
     public var timeout: Duration
     /// Time allowed to establish the connection.
     public var connectTimeout: Duration
+    /// Largest decoded (gunzipped) body accepted. A transport stops a transfer that passes it and
+    /// throws `TransportError.tooLarge`, so a gzip bomb never inflates in memory.
+    public var maxBodyBytes: Int
 
-    public init(url: String, headers: HTTPHeaders = HTTPHeaders(), timeout: Duration = .seconds(60), connectTimeout: Duration = .seconds(10)) {
+    public init(url: String, headers: HTTPHeaders = HTTPHeaders(), timeout: Duration = .seconds(60), connectTimeout: Duration = .seconds(10),
+                maxBodyBytes: Int = 256 << 20) {
         self.url = url
         self.headers = headers
         self.timeout = timeout
         self.connectTimeout = connectTimeout
+        self.maxBodyBytes = maxBodyBytes
     }
 
     /// The URL with secret-bearing query parameters removed (`access_token`, `appsecret_proof`).
@@ -66,6 +71,8 @@ public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible 
     case connectFailed(String)
     /// The body ended early or could not be decoded (`Content-Length` mismatch, broken gzip).
     case truncated(String)
+    /// The decoded body passed the request's `maxBodyBytes`: refused, not retried.
+    case tooLarge(String)
     /// Any other transport failure, with the library's message.
     case other(String)
 
@@ -74,6 +81,7 @@ public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible 
         case .timeout(let m): return "HTTP timeout: \(m)"
         case .connectFailed(let m): return "HTTP connect failed: \(m)"
         case .truncated(let m): return "HTTP response truncated: \(m)"
+        case .tooLarge(let m): return "HTTP response too large: \(m)"
         case .other(let m): return "HTTP transport error: \(m)"
         }
     }

@@ -1,14 +1,20 @@
 extension SendLogParser {
     /// Parses every line of `source` into `sink` — records of good lines, rejects of bad ones —
     /// in constant memory; returns the counts for `etl.sendlog_files`.
+    /// A line over `maxLineBytes` is rejected (`line_too_long`) by number, with a masked excerpt.
     public static func parseFile(_ source: any SendLogLineSource, format: SendLogFileFormat, hasher: any RecipientHasher,
+                                 maxLineBytes: Int = SendLogLimits.defaultMaxLineBytes,
                                  into sink: any SendLogSink) throws -> SendLogFileCounts {
         var parser = SendLogParser(format: format, hasher: hasher)
         var counts = SendLogFileCounts()
-        try source.forEachLine { slice in
+        try source.forEachLine(maxLineBytes: maxLineBytes) { slice, length in
             counts.lines += 1
             let number = counts.lines
-            let result = slice.withUnsafeBufferPointer { parser.parse(line: $0, number: number) }
+            let result = length > maxLineBytes
+                ? .reject(SendLogReject(reason: .lineTooLong, detail: "line of \(length) bytes is over the \(maxLineBytes)-byte limit (sendlog.max_line_kilobytes)",
+                                        raw: RecipientPrivacy.redactCSVLine(String(decoding: slice.prefix(SendLogReject.maxRawBytes), as: UTF8.self), phoneColumns: []),
+                                        line: number))
+                : slice.withUnsafeBufferPointer { parser.parse(line: $0, number: number) }
             switch result {
             case .skip:
                 break

@@ -82,6 +82,7 @@ public struct SendLogParser: Sendable {
             return reject(SendLogReject(reason: message.hasPrefix("field ") ? .badField : .invalidJSON,
                                         detail: message), line, number)
         }
+        if let o = SendLogLimits.oversizeField(fields) { return reject(SendLogLimits.fieldReject(o), line, number) }
         do {
             return .records(try builder.records(from: fields))
         } catch {
@@ -121,7 +122,7 @@ public struct SendLogParser: Sendable {
             let h = SendLogCSV.Header(fields)
             guard h.hasWamid else {
                 return .reject(SendLogReject(reason: .invalidCSV, detail: "the header row names no wamid column",
-                                             raw: RecipientPrivacy.truncate(text), line: first))
+                                             raw: RecipientPrivacy.redactCSVLine(text, phoneColumns: []), line: first))
             }
             self.header = h
             return .skip
@@ -133,6 +134,7 @@ public struct SendLogParser: Sendable {
         }
         do {
             let f = try SendLogFields(csv: fields, header: header)
+            if let o = SendLogLimits.oversizeField(f) { throw SendLogLimits.fieldReject(o) }
             return .records(try builder.records(from: f))
         } catch let r as SendLogReject {
             return .reject(SendLogReject(reason: r.reason, detail: r.detail, raw: redacted(), line: first))

@@ -2,9 +2,10 @@
 ///
 /// `ArchiveGzip.LineReader` has exactly this method, so it conforms with an empty extension.
 public protocol SendLogLineSource: AnyObject {
-    /// Calls `body` with each line, without its terminator (a CR before LF removed), in order.
-    /// The slice is valid only during the call.
-    func forEachLine(_ body: (ArraySlice<UInt8>) throws -> Void) throws
+    /// Calls `body` with each line, without its terminator (a CR before LF removed), in order, and
+    /// the line's full length. A line longer than `maxLineBytes` is not held whole: the slice is its
+    /// beginning only. The slice is valid only during the call.
+    func forEachLine(maxLineBytes: Int, _ body: (ArraySlice<UInt8>, Int) throws -> Void) throws
 }
 
 /// Receives one file's parsed lines, in order, inside the store's transaction for that file.

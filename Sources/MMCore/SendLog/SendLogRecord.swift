@@ -36,8 +36,9 @@ public struct StatusError: Sendable, Hashable {
     public var title: String?
     /// `error_data.details` (the useful text), else `message`.
     public var details: String?
+    /// Title and details are free text from Meta or the sender: they pass through `NumberScrubber`.
     public init(code: Int?, title: String? = nil, details: String? = nil) {
-        self.code = code; self.title = title; self.details = details
+        self.code = code; self.title = title.map(NumberScrubber.scrub); self.details = details.map(NumberScrubber.scrub)
     }
 }
 
@@ -110,18 +111,22 @@ public struct SendLogReject: Sendable, Hashable, Error {
         case badTimestamp = "bad_timestamp"
         case unknownKind = "unknown_kind"
         case badField = "bad_field"
+        case lineTooLong = "line_too_long"
     }
     public var reason: Reason
     /// Human detail, e.g. `sent_at: "yesterday" is not an epoch or ISO-8601 time`.
     public var detail: String
-    /// The raw line, truncated to `SendLogReject.maxRawBytes` and with phone numbers masked.
+    /// The raw line, truncated to `SendLogReject.maxRawBytes`, with phone numbers masked and no
+    /// number-like run of 7+ digits left (`NumberScrubber`).
     public var raw: String
     /// The 1-based physical line number where the record starts (set by the file parser).
     public var line: Int
 
     public static let maxRawBytes = 2_000
 
+    /// `detail` and `raw` pass through `NumberScrubber` here, whoever builds the reject: no text of a
+    /// rejected line that is stored, logged or printed keeps a recipient's number in any formatting.
     public init(reason: Reason, detail: String, raw: String = "", line: Int = 0) {
-        self.reason = reason; self.detail = detail; self.raw = raw; self.line = line
+        self.reason = reason; self.detail = NumberScrubber.scrub(detail); self.raw = NumberScrubber.scrub(raw); self.line = line
     }
 }

@@ -28,6 +28,10 @@ public struct RunVerdict: Sendable, Equatable {
         return RunVerdict(status: "failed", exitCode: failed)
     }
 
+    /// A run stopped on request (SIGTERM/SIGINT) or because it lost its database session: whole
+    /// slices kept, the rest left for the next run. Temporary: exit 75.
+    public static let interrupted = RunVerdict(status: "interrupted", exitCode: temporary)
+
     /// The exit code for a failure that stopped a command before any slice (config, auth, …).
     public static func exitCode(for c: FailureClass) -> Int32 {
         switch c {

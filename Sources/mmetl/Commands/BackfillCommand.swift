@@ -54,7 +54,9 @@ struct BackfillCommand: AsyncParsableCommand {
                 return 0
             }
             if fromArchive {
-                let replay = Replay(config: config, archive: comp.archive(config), warehouse: warehouse, clock: SystemClock(), logger: logger)
+                var replay = Replay(config: config, archive: comp.archive(config), warehouse: warehouse, clock: SystemClock(), logger: logger)
+                StopSignals.install(logger: logger)
+                replay.interruption = StopSignals.interruption
                 let report = try await replay.run(from: f, to: t, wabas: waba, datasets: dataset, argsJSON: args)
                 Summary.print(report)
                 return report.verdict.exitCode
@@ -62,8 +64,8 @@ struct BackfillCommand: AsyncParsableCommand {
             var engine = try comp.engine(config, warehouse: warehouse)
             let progress = Progress(enabled: Terminal.stderrIsTTY && !global.quiet)
             engine.events = progress.sink
-            let report = try await engine.run(.backfill(from: f, to: t, wabas: waba, datasets: dataset, chunkDays: chunkDays),
-                                              command: "backfill", argsJSON: args)
+            let runner = engine, mode = RunEngine.Mode.backfill(from: f, to: t, wabas: waba, datasets: dataset, chunkDays: chunkDays)
+            let report = try await StopSignals.cancellable { try await runner.run(mode, command: "backfill", argsJSON: args) }
             progress.finish()
             Summary.print(report)
             return report.verdict.exitCode

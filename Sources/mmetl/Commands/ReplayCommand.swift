@@ -30,7 +30,9 @@ struct ReplayCommand: AsyncParsableCommand {
             let comp = Composition(logger: logger)
             let config = try comp.pipeline(pipeline)
             let warehouse = try comp.warehouse(config)
-            let replay = Replay(config: config, archive: comp.archive(config), warehouse: warehouse, clock: SystemClock(), logger: logger)
+            var replay = Replay(config: config, archive: comp.archive(config), warehouse: warehouse, clock: SystemClock(), logger: logger)
+            StopSignals.install(logger: logger)
+            replay.interruption = StopSignals.interruption
             let report = try await replay.run(from: Day(from)!, to: Day(to)!, wabas: waba, datasets: dataset,
                                               argsJSON: ArgsJSON.encode(["pipeline": pipeline, "from": from, "to": to]))
             Summary.print(report)

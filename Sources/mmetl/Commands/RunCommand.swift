@@ -37,8 +37,16 @@ struct RunCommand: AsyncParsableCommand {
             let progress = Progress(enabled: Terminal.stderrIsTTY && !global.quiet)
             engine.events = progress.sink
             let started = Date()
-            let report = try await engine.run(.nightly(asOf: asOf.flatMap(Day.init)), command: "run",
-                                              argsJSON: ArgsJSON.encode(["pipeline": pipeline, "as_of": asOf ?? "", "dry_run": "false"]))
+            let runner = engine, mode = RunEngine.Mode.nightly(asOf: asOf.flatMap(Day.init))
+            let args = ArgsJSON.encode(["pipeline": pipeline, "as_of": asOf ?? "", "dry_run": "false"])
+            let report: RunReport
+            do {
+                report = try await StopSignals.cancellable { try await runner.run(mode, command: "run", argsJSON: args) }
+            } catch {
+                progress.finish()
+                if let metricsFile { try? Metrics.writeFailure(error, pipeline: config.name, started: started, to: metricsFile) }
+                throw error
+            }
             progress.finish()
             if let metricsFile { try Metrics.write(report, pipeline: config.name, started: started, to: metricsFile) }
             Summary.print(report)

@@ -35,7 +35,8 @@ struct SendlogLoadCommand: AsyncParsableCommand {
                 throw CommandFailure(.config, "sendlog load refuses to run without a recipient hash key: set \(keyName) (recipients are stored only as keyed hashes)")
             }
             return try await SendLogCommandRunner.run(paths: paths, databaseURL: comp.databaseURL(config), hashKey: Array(key.utf8),
-                                                      sqlRoot: try comp.sqlRoot(), settings: Composition.transformSettings(config), logger: logger)
+                                                      sqlRoot: try comp.sqlRoot(), settings: Composition.transformSettings(config),
+                                                      maxLineBytes: config.sendlog.maxLineBytes, logger: logger)
         }
     }
 }

@@ -88,7 +88,10 @@ struct Composition {
     func engine(_ config: PipelineConfig, warehouse: PGWarehouse) throws -> RunEngine {
         let transport = try CurlTransport(maxConnections: max(2, config.graph.maxConcurrency))
         let ports = RunEngine.Ports(transport: transport, archive: archive(config), warehouse: warehouse, clock: SystemClock())
-        return RunEngine(config: config, ports: ports, token: try token(config), appSecret: appSecret(config), logger: logger)
+        var engine = RunEngine(config: config, ports: ports, token: try token(config), appSecret: appSecret(config), logger: logger)
+        StopSignals.install(logger: logger)
+        engine.interruption = StopSignals.interruption
+        return engine
     }
 }
 

@@ -31,6 +31,14 @@ enum Metrics {
         guard rename(tmp, path) == 0 else { throw CommandFailure(.terminal, "\(path): cannot write metrics (\(String(cString: strerror(errno))))") }
     }
 
+    /// The metrics of a run that threw before it had a report: its exit code, duration, zero counters.
+    static func writeFailure(_ error: any Error, pipeline: String, started: Date, to path: String) throws {
+        let cls = (error as? any ClassifiedError)?.failureClass ?? .terminal
+        let report = RunReport(runID: 0, verdict: RunVerdict(status: "failed", exitCode: RunVerdict.exitCode(for: cls)),
+                               counters: RunCounters(waitBudget: .zero).snapshot)
+        try write(report, pipeline: pipeline, started: started, to: path)
+    }
+
     static func escape(_ s: String) -> String {
         s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
     }
