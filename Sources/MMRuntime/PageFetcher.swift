@@ -30,7 +30,7 @@ struct PageFetcher: Sendable {
     let counters: RunCounters
     let runID: Int64
     /// Upper bound on pages of one request, against a server that never stops paging.
-    var maxPages = 100_000
+    var maxPages = 10_000
 
     func fetchAll(_ firstURL: String, dataset: String, wabaID: String, window: (start: String, end: String),
                   context: PageContext, normalize: PageNormalizer, logger: Logger) async throws -> Extracted {

@@ -94,7 +94,8 @@ public struct RunEngine: Sendable {
                                  policy: RetryPolicy(maxAttempts: config.graph.maxAttempts, slowdownPercent: config.graph.usageSlowdownPercent),
                                  counters: counters, timeout: .seconds(config.graph.timeoutSeconds),
                                  maxBodyBytes: config.graph.maxBodyBytes, jitter: jitter)
-        let fetcher = PageFetcher(client: client, requests: requests, archive: ports.archive, counters: counters, runID: runID)
+        var fetcher = PageFetcher(client: client, requests: requests, archive: ports.archive, counters: counters, runID: runID)
+        fetcher.maxPages = config.graph.maxPages
         let resolver = WABAResolver(fetcher: fetcher, requests: requests, config: config)
         let extractor = SliceExtractor(fetcher: fetcher, requests: requests, config: config)
 

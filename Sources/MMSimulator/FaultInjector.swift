@@ -7,7 +7,7 @@ struct FaultInjector: Sendable {
     /// `pageable`: the request hits a paged list (only those can serve `emptypage`).
     func decide(requestNumber n: Int, pageable: Bool) -> FaultKind? {
         for (i, spec) in specs.enumerated() {
-            if spec.kind == .emptyPage, !pageable { continue }
+            if spec.kind.needsPageable, !pageable { continue }
             switch spec.trigger {
             case .nth(let k): if n == k { return spec.kind }
             case .rate(let r):

@@ -37,6 +37,12 @@ public struct SimulatorConfig: Sendable {
     public var timeoutHoldSeconds = 120
     /// Answer with a gzip body (stored blocks) when the request says `Accept-Encoding: gzip`.
     public var gzipResponses = true
+    /// Where the `foreignnext` fault points `paging.next` (a host that must never be called).
+    public var foreignBaseURL = "http://127.0.0.1:9"
+    /// Decoded size of the `bomb` fault's body.
+    public var bombBytes = 64 << 20
+    /// Size of the `oversize` fault's page.
+    public var oversizeBytes = 4 << 20
 
     public init() {}
 
@@ -69,6 +75,17 @@ public enum FaultKind: String, Sendable, CaseIterable {
     case token
     /// A paged endpoint answers an empty page that still has `paging.next` (the same cursor).
     case emptyPage = "emptypage"
+    /// A paged endpoint's `paging.next` points to another origin (`SimulatorConfig.foreignBaseURL`).
+    case foreignNext = "foreignnext"
+    /// A paged endpoint answers empty pages with a new cursor every time: paging never ends.
+    case endless
+    /// A paged endpoint answers a small gzip body that inflates to `SimulatorConfig.bombBytes`.
+    case bomb
+    /// A paged endpoint answers a valid page padded to `SimulatorConfig.oversizeBytes`.
+    case oversize
+
+    /// Faults that only a paged list can serve.
+    var needsPageable: Bool { [.emptyPage, .foreignNext, .endless, .bomb, .oversize].contains(self) }
 }
 
 /// When a fault fires.

@@ -131,6 +131,14 @@ final class SimulatorCore: Sendable {
                 return failure(.expiredToken)
             case .truncated: truncate = true
             case .emptyPage: emptyPage = true
+            case .foreignNext, .endless, .bomb, .oversize:
+                usageHeaders(percent: u.percent, regain: 0)
+                var r = json(200, HostilePages.body(fault, request: req, n: n, baseURL: baseURL, config: config))
+                if fault == .bomb {
+                    r.body = DeflateBomb.gzip(decodedBytes: config.bombBytes)
+                    r.headers.append(("Content-Encoding", "gzip"))
+                }
+                return r
             }
         }
         usageHeaders(percent: u.percent, regain: 0)

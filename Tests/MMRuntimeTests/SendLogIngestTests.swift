@@ -115,7 +115,7 @@ struct SendLogIngestTests {
         #expect(summary.exitCode == 1)
         #expect(try h.scalar("SELECT count(*) FROM sendlog.messages") == "4")
         #expect(try h.scalar("SELECT error_codes::text || errors::text FROM sendlog.statuses WHERE wamid = 'c1'")
-                == #"{131026}[{"code": 131026, "title": "Message undeliverable, <phone>", "details": null}]"#)
+                == #"{131026}[{"code": 131026, "title": "Message undeliverable, <number>", "details": null}]"#)
         #expect(try h.scalar("SELECT count(*) FROM etl.sendlog_files WHERE run_id = 42") == "2")
         #expect(try h.scalar("SELECT sum(failed) FROM mm.fact_sends_daily") == "1")
     }

@@ -70,6 +70,9 @@ public struct GraphSettings: Sendable, Equatable {
     /// Largest decoded response body accepted (`max_body_megabytes`, default 256 MiB); a larger
     /// one is refused during the transfer, before it is held in memory.
     public var maxBodyBytes: Int = 256 << 20
+    /// Most pages followed for one request (`max_pages`, default 10,000): a server that pages
+    /// forever ends the slice with a terminal error.
+    public var maxPages: Int = 10_000
 }
 
 public struct WarehouseSettings: Sendable, Equatable {

@@ -30,7 +30,7 @@ public enum PipelineParser {
 
         // graph
         let g = r.child(top, "graph", required: true)
-        if let g { r.allowOnly(g, "graph", ["base_url", "api_version", "token_env", "token_file", "app_secret_env", "max_concurrency", "timeout_seconds", "usage_slowdown_percent", "max_wait_seconds", "max_attempts", "page_size", "max_body_megabytes"]) }
+        if let g { r.allowOnly(g, "graph", ["base_url", "api_version", "token_env", "token_file", "app_secret_env", "max_concurrency", "timeout_seconds", "usage_slowdown_percent", "max_wait_seconds", "max_attempts", "page_size", "max_body_megabytes", "max_pages"]) }
         let baseURL = r.string(g, "base_url", path: "graph", pattern: BaseURLRule.isAllowed,
                                hint: "an https:// URL (plain http:// only for a loopback host: the token would travel in clear)") ?? "https://graph.facebook.com"
         let apiVersion = r.string(g, "api_version", path: "graph", pattern: { $0.first == "v" && Double($0.dropFirst()) != nil }, hint: "like v25.0") ?? "v25.0"
@@ -49,7 +49,8 @@ public enum PipelineParser {
             maxWaitSeconds: r.int(g, "max_wait_seconds", path: "graph", range: 0...86_400) ?? 900,
             maxAttempts: r.int(g, "max_attempts", path: "graph", range: 1...20) ?? 6,
             pageSize: r.int(g, "page_size", path: "graph", range: 1...5000) ?? 500,
-            maxBodyBytes: (r.int(g, "max_body_megabytes", path: "graph", range: 1...4096) ?? 256) << 20)
+            maxBodyBytes: (r.int(g, "max_body_megabytes", path: "graph", range: 1...4096) ?? 256) << 20,
+            maxPages: r.int(g, "max_pages", path: "graph", range: 1...1_000_000) ?? 10_000)
 
         let w = r.child(top, "warehouse")
         if let w { r.allowOnly(w, "warehouse", ["url_env"]) }
