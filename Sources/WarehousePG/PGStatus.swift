@@ -35,12 +35,24 @@ public struct PGStatus: Sendable {
             FROM etl.runs WHERE $1::text IS NULL OR pipeline = $1 ORDER BY run_id DESC LIMIT $2
             """, [pipeline, String(limit)])
         return try (0..<rows.count).map { i in
-            RunLine(runID: try rows.int64(i, "run_id") ?? 0, command: try rows.string(i, "command") ?? "",
-                    status: try rows.string(i, "status") ?? "", exitCode: try rows.int(i, "exit_code"),
+            let runID = try rows.int64(i, "run_id") ?? 0
+            var status = try rows.string(i, "status") ?? ""
+            if status == "running", try !isAlive(runID) { status = "abandoned" }   // the next run records it so
+            return RunLine(runID: runID, command: try rows.string(i, "command") ?? "",
+                    status: status, exitCode: try rows.int(i, "exit_code"),
                     startedAt: try rows.string(i, "started") ?? "", seconds: try rows.double(i, "seconds"),
                     apiCalls: try rows.int(i, "api_calls") ?? 0, rowsLoaded: try rows.int64(i, "rows_loaded") ?? 0,
                     error: try rows.string(i, "error"))
         }
+    }
+
+    /// Whether some session holds the run's liveness lock (see `PGWarehouse+Liveness`); read-only.
+    public func isAlive(_ runID: Int64) throws -> Bool {
+        let key = PGWarehouse.livenessKey(runID).rawValue
+        return try connection.query("""
+            SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1
+                           AND classid = (($1::bigint >> 32) & 4294967295)::oid AND objid = ($1::bigint & 4294967295)::oid) AS alive
+            """, [key]).bool(0, 0) ?? false
     }
 
     /// Watermarks with their lag (hours since last advanced) and the latest failure of the slice, if newer.
