@@ -191,3 +191,37 @@ import Testing
         #expect(try await h.warehouse.runTransforms(from: "2026-11-01", to: "2026-11-07").isEmpty)  // no directory
     }
 }
+
+/// Run liveness: a run that lost its database session (PostgreSQL restarted, connection killed)
+/// must not commit slices without its locks; a dead run is found and marked abandoned.
+@Suite(.serialized) struct RunLivenessTests {
+    @Test func aSliceOfARunWhoseSessionWasLostRollsBackWithATransientError() async throws {
+        let h = try WarehouseHarness("wh_alive")
+        let run = try await h.beginRun()
+        let pricing = NormalizedBatch(pricing: Samples.pricing(days: Samples.days("2026-11-01", "2026-11-03"), perDay: 5))
+        _ = try await h.load(pricing, dataset: "pricing", window: ("2026-11-01", "2026-11-03"), finalBefore: "2026-10-01", runID: run)
+        let loaded = try h.int("SELECT count(*) FROM mm.fact_pricing")
+        #expect(loaded > 0)
+        // What a PostgreSQL restart does to the run's own session: it is gone.
+        let killed = try h.int("""
+            SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 1
+              AND classid = (($1::bigint >> 32) & 4294967295)::oid AND objid = ($1::bigint & 4294967295)::oid
+            """, [PGWarehouse.livenessKey(run).rawValue])
+        #expect(killed == 1)
+        let more = NormalizedBatch(pricing: Samples.pricing(days: Samples.days("2026-11-04", "2026-11-06"), perDay: 5))
+        do {
+            _ = try await h.load(more, dataset: "pricing", window: ("2026-11-04", "2026-11-06"), finalBefore: "2026-10-01", runID: run)
+            Issue.record("a slice committed after its run lost its session")
+        } catch let e as RunLivenessLostError {
+            #expect(e.failureClass == .transient && e.runID == run)
+        }
+        #expect(try h.int("SELECT count(*) FROM mm.fact_pricing") == loaded, "nothing of the refused slice stays")
+        // The next run finds the dead one and marks it.
+        let next = try await h.beginRun()
+        #expect(next > run)
+        #expect(try h.string("SELECT status FROM etl.runs WHERE run_id = $1", [run]) == "abandoned")
+        #expect(try h.string("SELECT status FROM etl.runs WHERE run_id = $1", [next]) == "running")
+        #expect(try PGStatus(connection: h.connection).isAlive(next))
+        #expect(try !PGStatus(connection: h.connection).isAlive(run))
+    }
+}
