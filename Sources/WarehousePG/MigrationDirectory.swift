@@ -6,8 +6,8 @@ public enum MigrationDirectory {
     /// Candidates in order, first existing `<candidate>/migrations` wins:
     /// 1. `$MMETL_SQL_DIR` (the `sql` folder itself);
     /// 2. `sql` next to the executable, then `../share/mmetl/sql` (an install prefix);
-    /// 3. `sql` beside the nearest `Package.swift` above the executable (`.build/debug/mmetl`);
-    /// 4. `sql` in the current directory.
+    /// 3. `sql` beside the nearest `Package.swift` above the executable (`.build/debug/mmetl`).
+    /// Never the current directory: SQL found wherever the command happens to run could be anyone's.
     /// - Throws: `MigrationDirectoryError.notFound` listing where it looked (config class).
     public static func locateSQLRoot(environment: [String: String], executablePath: String?,
                                      currentDirectory: String) throws -> URL {
@@ -25,7 +25,6 @@ public enum MigrationDirectory {
             candidates.append(binDir.deletingLastPathComponent().appendingPathComponent("share/mmetl/sql"))
             if let root = packageRoot(above: binDir) { candidates.append(root.appendingPathComponent("sql")) }
         }
-        candidates.append(URL(fileURLWithPath: currentDirectory, isDirectory: true).appendingPathComponent("sql"))
         if let found = candidates.first(where: hasMigrations) { return found.standardizedFileURL }
         throw MigrationDirectoryError.notFound(searched: candidates.map(\.path))
     }

@@ -65,6 +65,8 @@ public struct MigrationRunner: Sendable {
             if plan.pending.isEmpty {
                 logger?.debug("migrations up to date", metadata: ["applied": .stringConvertible(plan.applied.count)])
             }
+            try TransformChecksums.register(directory: directory.deletingLastPathComponent().appendingPathComponent("transforms"),
+                                            on: conn, logger: logger)
             return Report(applied: plan.pending, alreadyApplied: plan.applied.count)
         }
     }

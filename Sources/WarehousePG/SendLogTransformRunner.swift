@@ -5,6 +5,7 @@ import MMCore
 /// Runs `sql/transforms/*.sql` for a day range: each file in name order, in its own transaction,
 /// after `set_config('mmetl.from'|'mmetl.to', 'YYYY-MM-DD', true)` (and any extra settings), so a
 /// file reads its range with `current_setting('mmetl.from')::date` and deletes-and-inserts it.
+/// Each file must be the version `mmetl migrate` registered (`TransformChecksums`).
 struct SendLogTransformRunner: Sendable {
     let directory: URL
     let settings: [String: String]
@@ -19,7 +20,10 @@ struct SendLogTransformRunner: Sendable {
         var timings: [(name: String, seconds: Double)] = []
         let all = ["mmetl.from": from.description, "mmetl.to": to.description].merging(settings) { a, _ in a }
         for file in try files() {
-            let sql = try String(contentsOf: file, encoding: .utf8)
+            guard let data = FileManager.default.contents(atPath: file.path), let sql = String(data: data, encoding: .utf8) else {
+                throw MigrationDirectoryError.unreadable(file.path)
+            }
+            try TransformChecksums.verify(name: file.lastPathComponent, data: data, on: conn)
             let start = ContinuousClock.now
             try conn.transaction { c in
                 // Two processes (a nightly run and a backfill, or a send-log load) may transform

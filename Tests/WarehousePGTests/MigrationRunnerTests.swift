@@ -1,8 +1,9 @@
 import Foundation
 import MMCore
 import MMTestSupport
+import Logging
 import Testing
-import WarehousePG
+@testable import WarehousePG
 
 @Suite(.serialized) struct MigrationRunnerTests {
     static var fileCount: Int {
@@ -170,6 +171,43 @@ import WarehousePG
         #expect(throws: MigrationDirectoryError.self) {
             try MigrationDirectory.locate(environment: ["MMETL_SQL_DIR": "/nonexistent"], executablePath: nil, currentDirectory: "/")
         }
+        // The current directory is never searched: a `sql/` wherever the command runs could be anyone's.
+        #expect(throws: MigrationDirectoryError.self) {
+            try MigrationDirectory.locate(environment: [:], executablePath: "/usr/bin/mmetl-nowhere", currentDirectory: root.path)
+        }
+    }
+
+    @Test func transformsAreChecksummedLikeMigrations() throws {
+        let db = try TestDatabase.create(label: "tx_sum")
+        defer { try? db.drop() }
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory() + "mmetl-sql-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fm = FileManager.default
+        try fm.createDirectory(at: dir.appendingPathComponent("transforms"), withIntermediateDirectories: true)
+        try fm.copyItem(at: TestDatabase.repositoryRoot.appendingPathComponent("sql/migrations"), to: dir.appendingPathComponent("migrations"))
+        let t = dir.appendingPathComponent("transforms/10_t.sql")
+        try "SELECT 1;".write(to: t, atomically: true, encoding: .utf8)
+        let conn = try db.connect()
+        try MigrationRunner(directory: dir.appendingPathComponent("migrations")).run(on: conn)
+        let registered = try conn.query("SELECT checksum FROM etl.transform_checksums WHERE name = '10_t.sql'").string(0, 0)
+        let expected = try conn.query("SELECT encode(sha256('SELECT 1;'::bytea), 'hex')").string(0, 0)
+        #expect(registered != nil && registered == expected)
+        let runner = SendLogTransformRunner(directory: dir.appendingPathComponent("transforms"), settings: [:])
+        _ = try runner.run(on: conn, from: Day("2026-11-01")!, to: Day("2026-11-02")!, logger: Logger(label: "t"))
+        // Edited after migrate: refused, naming the file, until migrate registers it again.
+        try "DROP SCHEMA mm CASCADE;".write(to: t, atomically: true, encoding: .utf8)
+        #expect(throws: TransformChecksumError(name: "10_t.sql", registered: true)) {
+            _ = try runner.run(on: conn, from: Day("2026-11-01")!, to: Day("2026-11-02")!, logger: Logger(label: "t"))
+        }
+        #expect(try conn.query("SELECT to_regnamespace('mm') IS NOT NULL").bool(0, 0) == true)
+        // A file added after migrate: refused too; `migrate` accepts both.
+        try "SELECT 1;".write(to: t, atomically: true, encoding: .utf8)
+        try "SELECT 2;".write(to: dir.appendingPathComponent("transforms/20_new.sql"), atomically: true, encoding: .utf8)
+        #expect(throws: TransformChecksumError(name: "20_new.sql", registered: false)) {
+            _ = try runner.run(on: conn, from: Day("2026-11-01")!, to: Day("2026-11-02")!, logger: Logger(label: "t"))
+        }
+        try MigrationRunner(directory: dir.appendingPathComponent("migrations")).run(on: conn)
+        #expect(try runner.run(on: conn, from: Day("2026-11-01")!, to: Day("2026-11-02")!, logger: Logger(label: "t")).count == 2)
     }
 }
 
