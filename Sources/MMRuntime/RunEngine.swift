@@ -103,6 +103,14 @@ public struct RunEngine: Sendable {
         let discovery = try await resolver.discover(asOf: today, logger: logger)
         if !discovery.records.isEmpty { try await ports.warehouse.recordRawPages(discovery.records) }
         var entries = discovery.entries
+        if entries.isEmpty, let d = config.discover {
+            // A nightly job that finds nothing to load is almost always a lost share or a wrong
+            // business id, not a quiet night: say so and fail (exit 1) instead of exiting 0.
+            throw RuntimeError(failureClass: .terminal, message: """
+                discovery found no WABA under business \(d.businessID) (edges: \(d.edges.joined(separator: ", "))) and the pipeline lists none: \
+                nothing to load. Fix: check discover.business_id, and that the WABAs are shared with this token's system user
+                """)
+        }
         if case .backfill(_, _, let only, _, _) = mode, !only.isEmpty {
             entries = only.map { id in discovery.entries.first { $0.id == id } ?? WABAEntry(id: id) }
         }

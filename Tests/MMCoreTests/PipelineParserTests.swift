@@ -58,4 +58,24 @@ import Testing
             try PipelineParser.parse("name: x\ngraph: { token_env: A, token_file: /x }\ndatasets: { catalog: {} }\nwabas: [{ id: \"1\" }]\n", file: "f")
         }
     }
+
+    /// A zone the tz database does not know was ignored silently (days then fell back to UTC); plain
+    /// http to a non-loopback host would carry the token in clear. Both are configuration errors now.
+    @Test func anUnknownTimezoneAndPlainHTTPToARealHostAreConfigurationErrors() {
+        let yaml = """
+        name: x
+        graph: { base_url: "http://graph.example.com" }
+        datasets: { catalog: {} }
+        wabas: [{ id: "1", timezone: "Europe/Atlantis" }]
+        """
+        do {
+            _ = try PipelineParser.parse(yaml, file: "p.yaml")
+            Issue.record("accepted")
+        } catch let e as PipelineValidationError {
+            #expect(e.description.contains("p.yaml:2: graph.base_url"))
+            #expect(e.description.contains("p.yaml:4: wabas[0].timezone: \"Europe/Atlantis\" is not valid"))
+        } catch { Issue.record("\(error)") }
+        #expect((try? PipelineParser.parse(yaml.replacingOccurrences(of: "Europe/Atlantis", with: "Asia/Kolkata")
+            .replacingOccurrences(of: "http://graph.example.com", with: "http://127.0.0.1:8089"), file: "p.yaml")) != nil)
+    }
 }

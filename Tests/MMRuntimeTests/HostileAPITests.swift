@@ -60,3 +60,27 @@ import Testing
         }
     }
 }
+
+/// Discovery that finds no WABA is a failure (exit 1) naming the business, not a quiet success.
+@Suite struct EmptyDiscoveryTests {
+    @Test func aDiscoveryThatFindsNothingFailsNamingTheBusiness() async throws {
+        let db = try TestDatabase.migrated(label: "nodisc")
+        defer { try? db.drop() }
+        try await withSimulator(try NightlyRunTests.simConfig(wabas: 1, templates: 2)) { sim in
+            let h = try RuntimeHarness(sim: sim, db: db)
+            // With one WABA, the simulator's client edge is empty (only every third WABA is client-owned).
+            var yaml = h.yaml(startDate: (Day(NightlyRunTests.asOf)! - 2).description)
+            yaml = String(yaml[..<yaml.range(of: "wabas:")!.lowerBound])
+                + "discover: { business_id: \"\(sim.config.businessID)\", edges: [client_whatsapp_business_accounts] }\n"
+            let engine = h.engine(try h.config(yaml))
+            do {
+                let report = try await engine.run(.nightly(asOf: Day(NightlyRunTests.asOf)), command: "run", argsJSON: "{}")
+                Issue.record("an empty discovery must not end as success: \(report.verdict)")
+            } catch let e as RuntimeError {
+                #expect(e.failureClass == .terminal)
+                #expect(e.description.contains("discovery found no WABA under business \(sim.config.businessID)"))
+                #expect(try h.scalar("SELECT status || ':' || exit_code FROM etl.runs") == "failed:1")
+            }
+        }
+    }
+}
