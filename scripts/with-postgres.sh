@@ -97,6 +97,11 @@ fi
 
 export PGHOST=127.0.0.1 PGPORT="$port" PGUSER="$SUPERUSER" PGDATABASE=postgres
 export DATABASE_URL="postgresql://$SUPERUSER@127.0.0.1:$port/postgres"
+# For tests that stop and restart the server (the fault matrix): `$MMETL_PG_CTL stop -m immediate`.
+pg_ctl_cmd="$PG_BIN/pg_ctl -D $data -l $log -w -t 60"
+if [[ $(id -u) -eq 0 ]]; then pg_ctl_cmd="runuser -u postgres -- $pg_ctl_cmd"; fi
+export MMETL_PG_CTL="$pg_ctl_cmd"
+export MMETL_PG_START_OPTS="-c listen_addresses=127.0.0.1 -p $port -k $sock -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
 unset PGPASSWORD PGSERVICE PGSSLMODE 2>/dev/null || true
 
 # Background + wait so a signal interrupts the wait; `<&0` keeps the caller's stdin.

@@ -70,12 +70,7 @@ public struct SendLogIngest: Sendable {
     private func loadOne(path: String, runID: Int64?) -> SendLogSummary.FileResult {
         let start = ContinuousClock.now
         var spooled: String?
-        defer {
-            if let spooled {
-                try? FileManager.default.removeItem(atPath: spooled)
-                TemporaryFiles.shared.unregister(spooled)
-            }
-        }
+        defer { if let spooled { SpooledInputs.release(spooled) } }
         do {
             let readPath: String
             let sha: String

@@ -16,12 +16,15 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Templates per WABA.") var templates = 25
     @Option(name: .long, help: "Days of history.") var days = 30
     @Option(name: .long, help: "Delay every response by this many milliseconds.") var latencyMs = 0
-    @Option(name: .long, help: "Inject a fault: KIND[:RATE|@N], KIND one of throttle, 5xx, timeout, truncated, malformed, token, emptypage (repeatable).")
+    @Option(name: .long, help: "Inject a fault: KIND[:RATE|@N], KIND one of throttle, 5xx, timeout, truncated, malformed, token, emptypage, foreignnext, endless, bomb, oversize (repeatable).")
     var fault: [String] = []
     @Option(name: .long, help: "The business portfolio id.") var businessID = "1000000000000001"
     @Option(name: .long, help: "Accept only this bearer token (default: any non-empty token).") var token: String?
     @Option(name: .long, help: "\"Today\" for the data, YYYY-MM-DD (default: the real date).") var asOf: String?
     @Option(name: .long, help: "Write the send log matching the data into this directory, then serve.") var writeSendlog: String?
+    @Option(name: .long, help: "Where the foreignnext fault points paging.next.") var foreignBaseURL = "http://127.0.0.1:9"
+    @Option(name: .long, help: "Decoded size of the bomb fault's gzip body, in MiB.") var bombMegabytes = 64
+    @Option(name: .long, help: "Size of the oversize fault's page, in MiB.") var oversizeMegabytes = 4
 
     func validate() throws {
         for f in fault {
@@ -35,6 +38,7 @@ struct SimulateCommand: AsyncParsableCommand {
         config.port = port; config.seed = seed; config.wabaCount = wabas; config.templatesPerWABA = templates; config.days = days
         config.latencyMs = latencyMs; config.faults = try fault.map(FaultSpec.parse); config.businessID = businessID
         config.token = token; config.asOf = asOf
+        config.foreignBaseURL = foreignBaseURL; config.bombBytes = bombMegabytes << 20; config.oversizeBytes = oversizeMegabytes << 20
         let sim = GraphSimulator(config: config)
         _ = try await sim.start()
         if let dir = writeSendlog {

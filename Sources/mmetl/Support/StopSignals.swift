@@ -9,11 +9,12 @@ import Glibc
 /// SIGTERM and SIGINT for the long commands (`run`, `backfill`, `replay`, `sendlog load`).
 ///
 /// Contract: on the first signal, `interruption` is triggered (no new WABA, slice or file
-/// starts), every registered task is cancelled (transfers abort, waits end), temporary files
-/// holding input are deleted, and the command finishes what is in flight: a slice's load commits
+/// starts), every registered task is cancelled (transfers abort, waits end), and the command
+/// finishes what is in flight: a slice's load commits
 /// or rolls back whole, the run is recorded `interrupted` with the signal's name, and the process
 /// exits 75. If that takes more than `graceSeconds` (or a second signal arrives), the process exits
-/// 75 at once: PostgreSQL rolls back the open transaction when the connection drops, and the next
+/// 75 at once (`sendlog load -` keeps its copy of standard input unlinked, so even then nothing is
+/// left on disk): PostgreSQL rolls back the open transaction when the connection drops, and the next
 /// run marks the unfinished `etl.runs` row `abandoned`. Schedulers should allow a stop timeout
 /// above `graceSeconds` (the shipped systemd unit and Kubernetes manifests give 45 s).
 enum StopSignals {
@@ -58,7 +59,6 @@ enum StopSignals {
     private static func received(_ sig: Int32) {
         let name = sig == SIGTERM ? "SIGTERM" : "SIGINT"
         let (first, cancellers, logger) = state.withLock { s in (!interruption.isTriggered, s.cancellers, s.logger) }
-        TemporaryFiles.shared.removeAll()
         guard first else {
             logger?.warning("second stop signal: exiting now", metadata: ["signal": "\(name)"])
             _exit(75)
@@ -70,7 +70,6 @@ enum StopSignals {
         for cancel in cancellers { cancel() }
         DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(graceSeconds)) {
             logger?.error("stop grace period over: exiting; the next run marks this one abandoned", metadata: ["signal": "\(name)"])
-            TemporaryFiles.shared.removeAll()
             _exit(75)
         }
     }
