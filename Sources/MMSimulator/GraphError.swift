@@ -40,6 +40,10 @@ struct GraphError: Error {
                    type: "OAuthException", code: 80007, isTransient: true)
     }
 
+    /// Code 4: the app's own request limit (shared by every WABA the app reads), HTTP 403.
+    static let appRateLimited = GraphError(httpStatus: 403, message: "(#4) Application request limit reached",
+                                           type: "OAuthException", code: 4, isTransient: true)
+
     func body(traceID: String) -> [UInt8] {
         var j = JSONWriter(capacity: 256)
         j.beginObject()

@@ -63,6 +63,8 @@ public struct SimulatorConfig: Sendable {
 public enum FaultKind: String, Sendable, CaseIterable {
     /// HTTP 429, code 80007, BUC header at 100 %, `estimated_time_to_regain_access` set.
     case throttle
+    /// HTTP 403, code 4 (the app's request limit), `X-App-Usage` at 100 %.
+    case appThrottle = "appthrottle"
     /// Alternately HTTP 500 with a transient Graph error (code 2) and a plain-text HTTP 503.
     case serverError = "5xx"
     /// The request is held without an answer (`timeoutHoldSeconds`), then the connection closes.

@@ -117,6 +117,9 @@ final class SimulatorCore: Sendable {
             case .throttle:
                 usageHeaders(percent: 100, regain: config.throttleRegainMinutes)
                 return json(429, GraphError.rateLimited(real: false).body(traceID: trace))
+            case .appThrottle:
+                headers.append(("X-App-Usage", "{\"call_count\":100,\"total_cputime\":40,\"total_time\":40}"))
+                return json(403, GraphError.appRateLimited.body(traceID: trace))
             case .serverError:
                 usageHeaders(percent: u.percent, regain: 0)
                 if n % 2 == 0 { return json(500, GraphError.serverError.body(traceID: trace)) }

@@ -80,4 +80,23 @@ struct RejectPrivacyTests {
         guard case .records(let items) = results[1] else { Issue.record("line 2 must load"); return }
         #expect(items.count == 1)
     }
+
+    @Test("a NUL byte or invalid UTF-8 rejects the line (it used to load altered text), in NDJSON and CSV")
+    func invalidTextRejected() {
+        for format in [SendLogFileFormat.ndjson, .csv] {
+            var p = SendLogParser(format: format, hasher: FNVHasher())
+            if format == .csv { _ = p.parse(line: "kind,wamid,sent_at,campaign", number: 1) }
+            let good = format == .csv ? "send,w1,2026-11-20T10:00:00Z,ok" : #"{"kind":"send","wamid":"w1","sent_at":"2026-11-20T10:00:00Z","campaign":"ok"}"#
+            let withNUL = good.replacingOccurrences(of: "ok", with: "a\u{0}b")
+            var invalid = Array(good.utf8)
+            invalid.replaceSubrange(invalid.count - (format == .csv ? 2 : 4)..<invalid.count - (format == .csv ? 0 : 2), with: [0xFF, 0xFE])
+            for (i, bytes) in [Array(withNUL.utf8), invalid].enumerated() {
+                var b = bytes
+                let r = b.withUnsafeMutableBufferPointer { p.parse(line: UnsafeBufferPointer($0), number: i + 2) }
+                guard case .reject(let reject) = r else { Issue.record("\(format) line \(i) loaded: \(r)"); continue }
+                #expect(reject.reason == .invalidText && reject.line == i + 2)
+            }
+            guard case .records = p.parse(line: good, number: 9) else { Issue.record("\(format): a clean line must load"); continue }
+        }
+    }
 }

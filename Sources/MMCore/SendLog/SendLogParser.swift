@@ -71,6 +71,7 @@ public struct SendLogParser: Sendable {
     }
 
     private func parseJSON(_ line: UnsafeBufferPointer<UInt8>, number: Int) -> SendLogLineResult {
+        if let bad = Self.encodingProblem(line) { return reject(SendLogReject(reason: .invalidText, detail: bad), line, number) }
         var scanner = SendLogJSONScanner(line)
         let fields: SendLogFields
         do {
@@ -91,10 +92,10 @@ public struct SendLogParser: Sendable {
     }
 
     private mutating func parseCSV(_ line: UnsafeBufferPointer<UInt8>, number: Int) -> SendLogLineResult {
-        if line.contains(0) {
-            return .reject(SendLogReject(reason: .invalidCSV, detail: "NUL byte in the line",
-                                         raw: RecipientPrivacy.redactCSVLine(String(decoding: line.filter { $0 != 0 }, as: UTF8.self),
-                                                                             phoneColumns: header?.phoneColumns ?? []), line: number))
+        if let bad = Self.encodingProblem(line) {
+            return .reject(SendLogReject(reason: .invalidText, detail: bad,
+                                         raw: RecipientPrivacy.redactCSVLine(String(decoding: line, as: UTF8.self), phoneColumns: header?.phoneColumns ?? []),
+                                         line: number))
         }
         var text = String(decoding: line, as: UTF8.self)
         var first = number
@@ -142,6 +143,18 @@ public struct SendLogParser: Sendable {
             let message = (error as? SendLogJSONScanner.Failure)?.message ?? "\(error)"
             return .reject(SendLogReject(reason: .badField, detail: message, raw: redacted(), line: first))
         }
+    }
+
+    /// A NUL byte or invalid UTF-8 makes the whole line unusable (it would otherwise load altered
+    /// text): the reason, or nil for a clean line. ASCII lines are checked in one pass.
+    static func encodingProblem(_ line: UnsafeBufferPointer<UInt8>) -> String? {
+        var high = false
+        for b in line {
+            if b == 0 { return "NUL byte in the line" }
+            if b >= 0x80 { high = true }
+        }
+        guard high, String(validating: line, as: UTF8.self) == nil else { return nil }
+        return "the line is not valid UTF-8"
     }
 
     private func reject(_ r: SendLogReject, _ line: UnsafeBufferPointer<UInt8>, _ number: Int) -> SendLogLineResult {

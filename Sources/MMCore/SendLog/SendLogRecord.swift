@@ -112,6 +112,7 @@ public struct SendLogReject: Sendable, Hashable, Error {
         case unknownKind = "unknown_kind"
         case badField = "bad_field"
         case lineTooLong = "line_too_long"
+        case invalidText = "invalid_text"
     }
     public var reason: Reason
     /// Human detail, e.g. `sent_at: "yesterday" is not an epoch or ISO-8601 time`.

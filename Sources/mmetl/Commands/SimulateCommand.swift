@@ -16,7 +16,7 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Templates per WABA.") var templates = 25
     @Option(name: .long, help: "Days of history.") var days = 30
     @Option(name: .long, help: "Delay every response by this many milliseconds.") var latencyMs = 0
-    @Option(name: .long, help: "Inject a fault: KIND[:RATE|@N], KIND one of throttle, 5xx, timeout, truncated, malformed, token, emptypage, foreignnext, endless, bomb, oversize (repeatable).")
+    @Option(name: .long, help: "Inject a fault: KIND[:RATE|@N], KIND one of throttle, appthrottle, 5xx, timeout, truncated, malformed, token, emptypage, foreignnext, endless, bomb, oversize (repeatable).")
     var fault: [String] = []
     @Option(name: .long, help: "The business portfolio id.") var businessID = "1000000000000001"
     @Option(name: .long, help: "Accept only this bearer token (default: any non-empty token).") var token: String?
@@ -43,7 +43,7 @@ struct SimulateCommand: AsyncParsableCommand {
         _ = try await sim.start()
         if let dir = writeSendlog {
             let files = try SendLogWriter.write(business: sim.dataset, asOf: sim.asOf, days: days, to: dir)
-            FileHandle.standardError.write(Data("wrote send log: \(files.joined(separator: " "))\n".utf8))
+            StandardError.write("wrote send log: \(files.joined(separator: " "))\n")
         }
         print(sim.startupLine())
         Terminal.flushStdout()

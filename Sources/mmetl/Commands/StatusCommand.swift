@@ -36,7 +36,7 @@ struct StatusCommand: AsyncParsableCommand {
                 print("  waba=\(m.wabaID) \(m.dataset.padding(toLength: 9, withPad: " ", startingAt: 0)) through \(m.watermark)  updated \(m.updatedAt)  lag \(String(format: "%.1f", m.lagHours))h\(flag ? "  LATE" : "")\(m.lastError.map { "  last error: \($0.prefix(120))" } ?? "")")
             }
             if let maxLag, late > 0 {
-                FileHandle.standardError.write(Data("status: \(late) watermark(s) lag more than \(maxLag)h\n".utf8))
+                StandardError.write("status: \(late) watermark(s) lag more than \(maxLag)h\n")
                 return 1
             }
             return 0

@@ -111,7 +111,7 @@ func withExitCodes(_ logger: Logger, _ body: () async throws -> Int32) async thr
     } catch let e as ExitCode {
         throw e
     } catch let e as PipelineValidationError {
-        FileHandle.standardError.write(Data("error: \(e.description)\n".utf8))
+        StandardError.write("error: \(e.description)\n")
         throw ExitCode(RunVerdict.usage)
     } catch let e as any ClassifiedError {
         logger.error("\(e.description)")

@@ -34,7 +34,7 @@ struct StderrLogHandler: LogHandler {
             let meta = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\(Redact.text("\($0.value)"))" }.joined(separator: " ")
             line = "\(Self.timestamp()) \(event.level.rawValue.uppercased().padding(toLength: 7, withPad: " ", startingAt: 0)) \(Redact.text("\(event.message)"))\(meta.isEmpty ? "" : "  " + meta)"
         }
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        StandardError.write((line + "\n"))
     }
 
     static func timestamp() -> String {

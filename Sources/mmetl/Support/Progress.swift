@@ -33,10 +33,10 @@ final class Progress: Sendable {
                 let elapsed = now.timeIntervalSince(s.started)
                 let eta = s.wabasDone > 0 ? elapsed / Double(s.wabasDone) * Double(s.wabas - s.wabasDone) : 0
                 let line = "WABAs \(s.wabasDone)/\(s.wabas) · slices \(s.slices) · rows \(s.rows) · failed \(s.failed) · ETA \(Int(eta))s"
-                FileHandle.standardError.write(Data("\r\u{1B}[2K\(line)".utf8))
+                StandardError.write("\r\u{1B}[2K\(line)")
             }
         }
     }
 
-    func finish() { if enabled { FileHandle.standardError.write(Data("\n".utf8)) } }
+    func finish() { if enabled { StandardError.write("\n") } }
 }

@@ -18,8 +18,11 @@ import Glibc
 /// run marks the unfinished `etl.runs` row `abandoned`. Schedulers should allow a stop timeout
 /// above `graceSeconds` (the shipped systemd unit and Kubernetes manifests give 45 s).
 enum StopSignals {
-    /// Seconds between the first signal and the forced exit.
-    static let graceSeconds = 30
+    /// Seconds between the first signal and the forced exit: 30, or `MMETL_STOP_GRACE_SECONDS` (1–600).
+    static let graceSeconds: Int = {
+        if let v = ProcessInfo.processInfo.environment["MMETL_STOP_GRACE_SECONDS"].flatMap(Int.init), (1...600).contains(v) { return v }
+        return 30
+    }()
     static let interruption = Interruption()
     private static let state = Mutex<State>(State())
 
