@@ -3,7 +3,7 @@
 # Idempotent and fast: asks dpkg first and touches apt only for what is missing.
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev libpq-dev zlib1g-dev pkg-config postgresql-15 postgresql-client-15 tzdata)
+packages=(libcurl4-openssl-dev libpq-dev zlib1g-dev pkg-config postgresql-15 postgresql-client-15 tzdata openssl)
 
 missing=()
 for pkg in "${packages[@]}"; do
