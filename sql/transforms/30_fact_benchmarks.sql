@@ -22,6 +22,9 @@
 -- Settings: mmetl.benchmark_window_days (default 30), mmetl.min_cohort_businesses (default 5),
 -- mmetl.benchmark_min_delivered (default 100).
 
+-- The sorts below hold a few hundred bytes per template-day: in memory rather than spilled to disk.
+SET LOCAL work_mem = '64MB';
+
 CREATE TEMP TABLE bm_params ON COMMIT DROP AS
 SELECT current_setting('mmetl.from')::date AS d_from,
        current_setting('mmetl.to')::date + (w.window_days - 1) AS d_clear_to,
@@ -53,15 +56,21 @@ WITH daily AS (
     SELECT t.waba_id, t.template_id, g.d::date AS day, 0::numeric AS delivered, 0::numeric AS read, 0::numeric AS url_clicks
     FROM (SELECT DISTINCT waba_id, template_id FROM daily) t, bm_params p,
          generate_series(p.d_from, p.d_to, interval '1 day') AS g(d)
+), dense AS (
+    -- One row per template and day; has_data: the template has MM API data that day.
+    SELECT waba_id, template_id, day, sum(delivered) AS delivered, sum(read) AS read, sum(url_clicks) AS url_clicks,
+           bool_or(has_data) AS has_data
+    FROM (SELECT *, true AS has_data FROM daily UNION ALL SELECT *, false FROM grid) u
+    GROUP BY waba_id, template_id, day
 ), summed AS (
-    SELECT waba_id, template_id, day,
+    SELECT waba_id, template_id, day, has_data,
            sum(delivered) OVER w AS delivered, sum(read) OVER w AS read, sum(url_clicks) OVER w AS url_clicks
-    FROM (SELECT * FROM daily UNION ALL SELECT * FROM grid) u
+    FROM dense
     WINDOW w AS (PARTITION BY waba_id, template_id ORDER BY day
                  RANGE BETWEEN (coalesce(nullif(current_setting('mmetl.benchmark_window_days', true), '')::integer, 30) - 1)
                                * interval '1 day' PRECEDING AND CURRENT ROW)
 )
-SELECT DISTINCT ON (s.day, s.waba_id, s.template_id) s.day, s.waba_id, s.template_id, s.delivered, s.read, s.url_clicks
+SELECT s.day, s.waba_id, s.template_id, s.delivered, s.read, s.url_clicks, s.has_data
 FROM summed s, bm_params p
 WHERE s.day BETWEEN p.d_from AND p.d_to AND s.delivered > 0;
 
@@ -76,7 +85,7 @@ LEFT JOIN mm.dim_template dt ON dt.waba_id = t.waba_id AND dt.template_id = t.te
 LEFT JOIN mm.v_waba w ON w.waba_id = t.waba_id;
 
 CREATE TEMP TABLE bm_rated ON COMMIT DROP AS
-SELECT x.day, x.waba_id, x.template_id, x.delivered, x.read, x.url_clicks,
+SELECT x.day, x.waba_id, x.template_id, x.delivered, x.read, x.url_clicks, x.has_data,
        x.read::numeric / x.delivered AS read_rate,
        CASE WHEN t.clicks_measured THEN x.url_clicks::numeric / x.delivered END AS click_rate,
        x.delivered >= p.min_delivered AS is_peer, t.clicks_measured,
@@ -84,83 +93,88 @@ SELECT x.day, x.waba_id, x.template_id, x.delivered, x.read, x.url_clicks,
 FROM bm_window x JOIN bm_template t USING (waba_id, template_id) CROSS JOIN bm_params p;
 ANALYZE bm_rated;
 
--- Candidate cohorts of every comparable template: its country and its region.
+-- Candidate cohorts of every comparable template (its country and its region), numbered: the
+-- steps below partition, sort and join on that one integer.
 CREATE TEMP TABLE bm_member ON COMMIT DROP AS
-SELECT 'country' AS level, r.country AS geo, r.* FROM bm_rated r
-WHERE r.category IS NOT NULL AND r.industry IS NOT NULL AND r.country IS NOT NULL
-UNION ALL
-SELECT 'region', r.region, r.* FROM bm_rated r
-WHERE r.category IS NOT NULL AND r.industry IS NOT NULL AND r.region IS NOT NULL;
+SELECT dense_rank() OVER (ORDER BY c.level, c.day, c.category, c.industry, c.geo) AS cohort_id, c.*
+FROM (
+    SELECT 'country' AS level, r.country AS geo, r.* FROM bm_rated r
+    WHERE r.category IS NOT NULL AND r.industry IS NOT NULL AND r.country IS NOT NULL
+    UNION ALL
+    SELECT 'region', r.region, r.* FROM bm_rated r
+    WHERE r.category IS NOT NULL AND r.industry IS NOT NULL AND r.region IS NOT NULL
+) c;
 
 -- One value per business and cohort, from its peer templates, with its 1-based position in the
 -- cohort's order (row_number: ties in any order, which does not change a percentile).
 CREATE TEMP TABLE bm_business ON COMMIT DROP AS
 SELECT b.*,
-       row_number() OVER (PARTITION BY level, day, category, industry, geo ORDER BY b.read_rate) AS pos_read,
+       row_number() OVER (PARTITION BY cohort_id ORDER BY b.read_rate) AS pos_read,
        CASE WHEN b.click_rate IS NOT NULL
-            THEN row_number() OVER (PARTITION BY level, day, category, industry, geo, b.click_rate IS NULL ORDER BY b.click_rate) END AS pos_click
+            THEN row_number() OVER (PARTITION BY cohort_id, b.click_rate IS NULL ORDER BY b.click_rate) END AS pos_click
 FROM (
-    SELECT level, day, category, industry, geo, waba_id, count(*)::integer AS templates,
+    SELECT cohort_id, waba_id, count(*)::integer AS templates,
            sum(read)::numeric / sum(delivered) AS read_rate,
            CASE WHEN bool_and(clicks_measured) THEN sum(url_clicks)::numeric / sum(delivered) END AS click_rate
     FROM bm_member
     WHERE is_peer
-    GROUP BY level, day, category, industry, geo, waba_id
+    GROUP BY cohort_id, waba_id
 ) b;
 
 -- Each cohort sorted once.
 CREATE TEMP TABLE bm_sorted ON COMMIT DROP AS
-SELECT level, day, category, industry, geo, count(*)::integer AS businesses, sum(templates)::integer AS templates,
+SELECT cohort_id, count(*)::integer AS businesses, sum(templates)::integer AS templates,
        array_agg(read_rate::float8 ORDER BY pos_read) AS reads,
        coalesce(array_agg(click_rate::float8 ORDER BY pos_click) FILTER (WHERE click_rate IS NOT NULL), '{}') AS clicks
 FROM bm_business
-GROUP BY level, day, category, industry, geo;
-
--- Businesses below each template's rate: the cohort's businesses and the templates in one sort
--- per cohort (running count of businesses up to the rate, minus the businesses tied with it).
-CREATE TEMP TABLE bm_below ON COMMIT DROP AS
-WITH probes AS (
-    SELECT level, day, category, industry, geo, waba_id, NULL::text AS template_id, read_rate, click_rate, 1 AS biz
-    FROM bm_business
-    UNION ALL
-    SELECT level, day, category, industry, geo, waba_id, template_id, read_rate, click_rate, 0
-    FROM bm_member
-), read_counts AS (
-    SELECT level, day, category, industry, geo, waba_id, template_id,
-           sum(biz) OVER (PARTITION BY level, day, category, industry, geo ORDER BY read_rate)
-             - sum(biz) OVER (PARTITION BY level, day, category, industry, geo, read_rate) AS below_read,
-           sum(biz) FILTER (WHERE click_rate IS NOT NULL) OVER (PARTITION BY level, day, category, industry, geo ORDER BY click_rate)
-             - sum(biz) FILTER (WHERE click_rate IS NOT NULL) OVER (PARTITION BY level, day, category, industry, geo, click_rate) AS below_click
-    FROM probes
-)
-SELECT level, day, category, industry, geo, waba_id, template_id, below_read, below_click
-FROM read_counts WHERE template_id IS NOT NULL;
-
--- Temporary tables have no statistics until analyzed: without them the joins below plan as
--- nested loops over whole tables (quadratic).
+GROUP BY cohort_id;
 ANALYZE bm_member;
 ANALYZE bm_business;
 ANALYZE bm_sorted;
-ANALYZE bm_below;
 
--- Per template and candidate cohort: the cohort without the template's own business.
-CREATE TEMP TABLE bm_cohort ON COMMIT DROP AS
-SELECT m.level, m.day, m.waba_id, m.template_id,
+-- Per business and candidate cohort: the cohort without the business itself (its leave-one-out
+-- percentiles read from the sorted values; a business without peer templates leaves nothing out).
+CREATE TEMP TABLE bm_own ON COMMIT DROP AS
+SELECT k.cohort_id, k.waba_id,
        s.businesses - (own.waba_id IS NOT NULL)::integer AS businesses,
        s.templates - coalesce(own.templates, 0) AS templates,
+       cardinality(s.clicks) - (own.pos_click IS NOT NULL)::integer AS click_businesses,
        etl.percentile_cont_without(s.reads, coalesce(own.pos_read, 0)::integer, 0.75) AS p75_read,
-       CASE WHEN m.click_rate IS NOT NULL
-            THEN etl.percentile_cont_without(s.clicks, coalesce(own.pos_click, 0)::integer, 0.75) END AS p75_click,
-       (b.below_read - coalesce((own.read_rate < m.read_rate)::integer, 0))::float8
-           / nullif(s.businesses - (own.waba_id IS NOT NULL)::integer, 0) AS rank_read,
-       CASE WHEN m.click_rate IS NOT NULL
-            THEN (b.below_click - coalesce((own.click_rate < m.click_rate)::integer, 0))::float8
-                 / nullif(cardinality(s.clicks) - (own.pos_click IS NOT NULL)::integer, 0) END AS rank_click
-FROM bm_member m
-JOIN bm_sorted s USING (level, day, category, industry, geo)
-JOIN bm_below b USING (level, day, category, industry, geo, waba_id, template_id)
-LEFT JOIN bm_business own USING (level, day, category, industry, geo, waba_id);
-CREATE INDEX ON bm_cohort (day, waba_id, template_id, level);
+       etl.percentile_cont_without(s.clicks, coalesce(own.pos_click, 0)::integer, 0.75) AS p75_click,
+       own.read_rate AS own_read, own.click_rate AS own_click
+FROM (SELECT DISTINCT cohort_id, waba_id FROM bm_member) k
+JOIN bm_sorted s USING (cohort_id)
+LEFT JOIN bm_business own USING (cohort_id, waba_id);
+ANALYZE bm_own;
+
+-- Businesses below each template's rate: the cohort's businesses and the templates in one sort
+-- per cohort (running count of businesses up to the rate, minus the businesses tied with it),
+-- less the template's own business when it is below.
+CREATE TEMP TABLE bm_cohort ON COMMIT DROP AS
+WITH probes AS (
+    SELECT cohort_id, waba_id, NULL::text AS template_id, NULL::date AS day, NULL::text AS level,
+           read_rate, click_rate, 1 AS biz
+    FROM bm_business
+    UNION ALL
+    SELECT cohort_id, waba_id, template_id, day, level, read_rate, click_rate, 0
+    FROM bm_member
+), counted AS (
+    SELECT cohort_id, waba_id, template_id, day, level, read_rate, click_rate,
+           sum(biz) OVER (PARTITION BY cohort_id ORDER BY read_rate)
+             - sum(biz) OVER (PARTITION BY cohort_id, read_rate) AS below_read,
+           sum(biz) FILTER (WHERE click_rate IS NOT NULL) OVER (PARTITION BY cohort_id ORDER BY click_rate)
+             - sum(biz) FILTER (WHERE click_rate IS NOT NULL) OVER (PARTITION BY cohort_id, click_rate) AS below_click
+    FROM probes
+)
+SELECT c.level, c.day, c.waba_id, c.template_id, o.businesses, o.templates, o.p75_read,
+       CASE WHEN c.click_rate IS NOT NULL THEN o.p75_click END AS p75_click,
+       (c.below_read - coalesce((o.own_read < c.read_rate)::integer, 0))::float8 / nullif(o.businesses, 0) AS rank_read,
+       CASE WHEN c.click_rate IS NOT NULL
+            THEN (c.below_click - coalesce((o.own_click < c.click_rate)::integer, 0))::float8 / nullif(o.click_businesses, 0) END AS rank_click
+FROM counted c
+JOIN bm_own o USING (cohort_id, waba_id)
+WHERE c.template_id IS NOT NULL;
+ANALYZE bm_cohort;
 
 INSERT INTO mm.fact_benchmarks (waba_id, template_id, day, window_days, window_start, template_category, industry,
     country, region, delivered, read, url_clicks, read_rate, click_rate, cohort, cohort_note, cohort_businesses,
@@ -194,6 +208,4 @@ CROSS JOIN LATERAL (
                 ELSE 'none' END AS cohort
 ) pick
 -- Rows only for days on which the template itself has MM API data.
-WHERE EXISTS (SELECT 1 FROM mm.fact_template_daily f
-              WHERE f.waba_id = s.waba_id AND f.template_id = s.template_id AND f.product = 'mm_api' AND f.day = s.day
-                AND f.day BETWEEN (SELECT d_from FROM bm_params) AND (SELECT d_to FROM bm_params));
+WHERE s.has_data;
