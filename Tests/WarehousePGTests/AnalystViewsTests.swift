@@ -171,6 +171,8 @@ struct AnalystViewsTests {
                    cost_per_purchase::float8::text, roas::float8::text
             FROM mm.template_performance('2026-11-22', '2026-11-23') WHERE waba_id = 'wBR' AND product = 'mm_api'
             """) == [["2", "14", "0.7", "0.3", "0.1", "1", "5", "0.5", "1", "0.4", "125"]])
+        #expect(try t.rows("SELECT waba_id, product, sent::text FROM mm.template_performance('2026-11-22', '2026-11-23', 'wBR') ORDER BY product")
+                == [["wBR", "cloud_api", "20"], ["wBR", "mm_api", "14"]])
         // Spend per day: 0.80 over the 8 priced deliveries (the 2 without cost are left out).
         #expect(try t.rows("""
             SELECT product, volume::text, cost::text, cost_per_delivered::float8::text, rows_without_cost::text
@@ -187,6 +189,7 @@ struct AnalystViewsTests {
         try t.transform("2026-10-31", "2026-11-23")  // a partition for October too
         for sql in ["SELECT * FROM mm.v_template_performance WHERE day BETWEEN '2026-11-01' AND '2026-11-30'",
                     "SELECT * FROM mm.template_performance('2026-11-01', '2026-11-30')",
+                    "SELECT * FROM mm.template_performance('2026-11-01', '2026-11-30', 'wBR')",
                     "SELECT * FROM mm.v_route_mix WHERE waba_id = 'wBR' AND day >= '2026-11-01'",
                     "SELECT * FROM mm.v_reconciliation WHERE day >= '2026-11-01'"] {
             let plan = try t.rows("EXPLAIN (COSTS OFF) " + sql).map { $0[0] ?? "" }.joined(separator: "\n")

@@ -3,8 +3,10 @@
 
 -- ---------------------------------------------------------------------------------------------
 -- Template performance over any date range. A plain SQL function (inlined by the planner), so the
--- range reaches mm.v_template_performance's facts and prunes their partitions.
-CREATE FUNCTION mm.template_performance(p_from date, p_to date)
+-- range reaches mm.v_template_performance's facts and prunes their partitions. p_waba_id narrows it
+-- to one WABA with the facts' own collation, so their primary key serves it (a filter on the
+-- function's text output would compare in the database's default collation instead).
+CREATE FUNCTION mm.template_performance(p_from date, p_to date, p_waba_id text DEFAULT NULL)
 RETURNS TABLE (waba_id text, template_id text, template_name text, template_category text, product text,
                currency text, days bigint, clicks_measured boolean, conversions_measured boolean,
                sent numeric, delivered numeric, read numeric, url_clicks numeric,
@@ -32,11 +34,11 @@ AS $$
                / nullif(sum(p.amount_spent) FILTER (WHERE p.purchases IS NOT NULL), 0),
            sum(p.sendlog_sent), sum(p.sendlog_failed), bool_and(p.is_final)
     FROM mm.v_template_performance p
-    WHERE p.day BETWEEN p_from AND p_to
+    WHERE p.day BETWEEN p_from AND p_to AND (p_waba_id IS NULL OR p.waba_id = p_waba_id COLLATE "C")
     GROUP BY p.waba_id, p.template_id, p.product, p.currency
 $$;
-COMMENT ON FUNCTION mm.template_performance(date, date) IS 'mm.v_template_performance summed over the WABA-local days [p_from, p_to], one row per template, product and currency; every rate is a ratio of sums (read_rate = Σ read ÷ Σ delivered). click_rate and purchase_rate use the deliveries of the days where clicks / conversions were measured; cost_per_delivered the deliveries of the days with a cost; cost_per_purchase and roas only the comparable_days with both a cost and conversions. Example: SELECT * FROM mm.template_performance(''2026-11-01'', ''2026-11-30'').';
-GRANT EXECUTE ON FUNCTION mm.template_performance(date, date) TO mmetl_analyst;
+COMMENT ON FUNCTION mm.template_performance(date, date, text) IS 'mm.v_template_performance summed over the WABA-local days [p_from, p_to] (and WABA p_waba_id when given), one row per template, product and currency; every rate is a ratio of sums (read_rate = Σ read ÷ Σ delivered). click_rate and purchase_rate use the deliveries of the days where clicks / conversions were measured; cost_per_delivered the deliveries of the days with a cost; cost_per_purchase and roas only the comparable_days with both a cost and conversions. Example: SELECT * FROM mm.template_performance(''2026-11-01'', ''2026-11-30''), or (…, ''<waba id>'') for one WABA.';
+GRANT EXECUTE ON FUNCTION mm.template_performance(date, date, text) TO mmetl_analyst;
 
 -- ---------------------------------------------------------------------------------------------
 CREATE VIEW mm.v_pricing AS
