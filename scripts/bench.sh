@@ -18,6 +18,14 @@
 #   4. api      requests of the e2e run ÷ the minimum the API allows (scripts/bench/bench.py `minimum`).
 #   5. latency  the nightly `mmetl run` over LAT_WABAS WABAs with the simulator at LAT_MS per response:
 #               wall ÷ (requests × latency ÷ max_concurrency).
+#   7. scale    (only with BENCH_PHASES=scale: opt-in, ~10–20 min on 2 cores) a synthetic partner
+#               warehouse generated in SQL (scripts/bench/scale.sql): 1,000 WABAs × 20 templates × 90
+#               days, both products, conversions, clicks, pricing with every dimension, a send log of
+#               5 M messages; the same ten cohorts at 100 WABAs in a second database. Figures (JSON
+#               `scale`): transform_nightly_s (sql/transforms over the last 10 days, as after a nightly
+#               load), benchmarks_s_100 / benchmarks_s_1000 (30_fact_benchmarks.sql over those days),
+#               query_ms (scripts/bench/scale.py: every sql/queries example and mm view over 30 days,
+#               all WABAs and one WABA) and pruned.
 #   6. callgrind (only with BENCH_CALLGRIND=1) a small backfill under valgrind's callgrind (a copy of
 #               the binary without DWARF, which valgrind 3.19 cannot read, and an LD_PRELOAD shim for
 #               its sigsuspend bug); the top functions go to bench-results/callgrind-*.txt and the JSON.
@@ -38,7 +46,9 @@
 #                                 so DAYS is clamped to fit it.
 #   BENCH_CONCURRENCY (8) BENCH_PAGE_SIZE (500)
 #   BENCH_LAT_WABAS (200) BENCH_LAT_TEMPLATES (5) BENCH_LAT_MS (100) BENCH_LAT_DAYS (3: start_date back)
-#   BENCH_PHASES                  which phases run (default "e2e limit small latency")
+#   BENCH_PHASES                  which phases run (default "e2e limit small latency"; "scale" is opt-in)
+#   BENCH_SCALE_WABAS (1000) BENCH_SCALE_WABAS_SMALL (100) BENCH_SCALE_TEMPLATES (20)
+#   BENCH_SCALE_DAYS (90) BENCH_SCALE_MESSAGES (5000000)   the scale phase's warehouse
 #   BENCH_CALLGRIND=1             also profile (BENCH_CG_WABAS 4, BENCH_CG_TEMPLATES 40, BENCH_CG_DAYS 30)
 #   BENCH_TIMEOUT                 seconds one mmetl command may take (default 1200)
 #   BENCH_PG_LOG=0                do not log statement durations of the e2e run (default on: the table
@@ -356,6 +366,67 @@ callgrind_phase() {
     log "callgrind: annotated profile in $annotated"
 }
 
+# run_transform URL FILE FROM TO — one sql/transforms file as SendLogTransformRunner runs it (its own
+# transaction, mmetl.from/to set locally); prints its seconds.
+run_transform() {
+    local url=$1 file=$2 from=$3 to=$4 t0
+    t0=$(now)
+    PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -d "$url" >/dev/null <<SQL
+BEGIN;
+SELECT set_config('mmetl.from', '$from', true), set_config('mmetl.to', '$to', true);
+\i $file
+COMMIT;
+SQL
+    elapsed "$t0" "$(now)"
+}
+
+scale_phase() {
+    local big=${BENCH_SCALE_WABAS:-1000} small=${BENCH_SCALE_WABAS_SMALL:-100} tpl=${BENCH_SCALE_TEMPLATES:-20}
+    local sdays=${BENCH_SCALE_DAYS:-90} msgs=${BENCH_SCALE_MESSAGES:-5000000}
+    local first nightly url_small url t0 gen_s prep_s bm_small f s per="" total=0 bm_big queries
+    first=$(date -u -d "$as_of - $((sdays - 1)) days" +%F)
+    nightly=$(date -u -d "$as_of - 9 days" +%F)
+    local gen=(psql -X -q -v ON_ERROR_STOP=1 -v "templates=$tpl" -v "days=$sdays" -v "as_of=$as_of" -f "$root/scripts/bench/scale.sql")
+    log "scale: $small WABAs (benchmarks only), then $big WABAs × $tpl templates × $sdays days + $msgs send-log messages"
+    url_small=$(new_database bench_scale_small)
+    "${gen[@]}" -v "wabas=$small" -v messages=0 -d "$url_small" >/dev/null
+    bm_small=$(run_transform "$url_small" "$root/sql/transforms/30_fact_benchmarks.sql" "$nightly" "$as_of")
+    log "scale: benchmarks at $small WABAs ${bm_small} s"
+    q postgres "DROP DATABASE bench_scale_small" >/dev/null
+    url=$(new_database bench_scale)
+    t0=$(now)
+    "${gen[@]}" -v "wabas=$big" -v "messages=$msgs" -d "$url" >/dev/null
+    gen_s=$(elapsed "$t0" "$(now)")
+    log "scale: generated in $gen_s s; send-log facts for all $sdays days (preparation, not measured)"
+    t0=$(now)
+    for f in 10_fact_sends_daily.sql 20_fact_errors.sql; do
+        run_transform "$url" "$root/sql/transforms/$f" "$first" "$as_of" >/dev/null
+    done
+    run_transform "$url" "$root/sql/transforms/15_fact_template_performance.sql" "$first" "$nightly" >/dev/null
+    prep_s=$(elapsed "$t0" "$(now)")
+    q "$url" "VACUUM ANALYZE" >/dev/null
+    log "scale: nightly transforms over $nightly…$as_of"
+    for f in "$root"/sql/transforms/*.sql; do
+        s=$(run_transform "$url" "$f" "$nightly" "$as_of")
+        per+="${per:+, }\"$(basename "$f")\": $s"
+        total=$(awk -v a="$total" -v b="$s" 'BEGIN { printf "%.3f", a + b }')
+        [[ $(basename "$f") == 30_fact_benchmarks.sql ]] && bm_big=$s
+    done
+    q "$url" "VACUUM ANALYZE" >/dev/null
+    log "scale: transforms $total s (benchmarks $bm_big s); timing queries and views"
+    queries=$(python3 "$root/scripts/bench/scale.py" queries "$url" "$as_of" "sw00042" "$root/sql/queries")
+    fig scale "{\"scenario\": {\"wabas\": $big, \"wabas_small\": $small, \"templates\": $tpl, \"days\": $sdays, \"messages\": $msgs, \"as_of\": \"$as_of\", \"nightly_from\": \"$nightly\"},
+      \"generate_s\": $gen_s, \"prepare_s\": $prep_s, \"transform_nightly_s\": $total, \"transform_nightly_by_file_s\": {$per},
+      \"benchmarks_s_100\": $bm_small, \"benchmarks_s_1000\": $bm_big, \"facts\": $(q "$url" "SELECT json_build_object(
+        'fact_template_daily', (SELECT count(*) FROM mm.fact_template_daily), 'fact_conversions', (SELECT count(*) FROM mm.fact_conversions),
+        'fact_template_clicks', (SELECT count(*) FROM mm.fact_template_clicks), 'fact_pricing', (SELECT count(*) FROM mm.fact_pricing),
+        'sendlog_messages', (SELECT count(*) FROM sendlog.messages), 'fact_sends_daily', (SELECT count(*) FROM mm.fact_sends_daily),
+        'fact_template_performance_daily', (SELECT count(*) FROM mm.fact_template_performance_daily),
+        'fact_benchmarks', (SELECT count(*) FROM mm.fact_benchmarks))"),
+      \"queries\": $queries}"
+    [[ ${BENCH_KEEP:-0} == 1 ]] || q postgres "DROP DATABASE bench_scale" >/dev/null
+}
+
 # ----------------------------------------------------------------------------------------------- run
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 sha=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -375,6 +446,7 @@ if [[ $phases == *" limit "* && -n $e2e_url ]]; then limit_phase "$e2e_url"; fi
 if [[ $phases == *" small "* ]]; then backfill_scenario small "$small_days"; fi
 if [[ $phases == *" latency "* ]]; then latency_phase; fi
 if [[ ${BENCH_CALLGRIND:-0} == 1 ]]; then callgrind_phase; fi
+if [[ $phases == *" scale "* ]]; then scale_phase; fi
 log "all phases took $(elapsed "$bench_t0" "$(now)") s"
 
 result=$out_dir/bench-$sha-$stamp.json

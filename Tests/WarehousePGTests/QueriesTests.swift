@@ -79,7 +79,7 @@ struct QueriesTests {
     }
 
     @Test func everyQueryRunsAndAnswersSensibly() throws {
-        let t = try SendLogTestDB.make("queries", settings: ["mmetl.min_cohort_businesses": "1"])
+        let t = try SendLogTestDB.make("queries", settings: ["mmetl.min_cohort_businesses": "1", "mmetl.benchmark_min_delivered": "1"])
         defer { t.close() }
         try Self.seedAPI(t)
         let out = try t.load(Self.sendLog())
@@ -89,7 +89,7 @@ struct QueriesTests {
 
         let files = try FileManager.default.contentsOfDirectory(
             atPath: TestDatabase.repositoryRoot.appendingPathComponent("sql/queries").path).filter { $0.hasSuffix(".sql") }.sorted()
-        #expect(files.count >= 8)
+        #expect(files.count >= 10)
         for f in files {
             let text = try String(contentsOf: TestDatabase.repositoryRoot.appendingPathComponent("sql/queries/\(f)"), encoding: .utf8)
             #expect(text.hasPrefix("-- "), "\(f) has no header comment")
@@ -101,11 +101,12 @@ struct QueriesTests {
         #expect(uplift.first?["mm_read_rate_pct"] == "75.00" && uplift.first?["cloud_read_rate_pct"] == "50.00")
         #expect(uplift.first?["uplift_points"] == "25.00" && uplift.first?["uplift_relative_pct"] == "50.0")
 
-        // Read: t1 (14 of 24 = .583) is under w2's t3 (.778). Click: t3 (9 of 90 = .1) is under t1 (4 of 24).
+        // MM API only. Read: t1 (6 of 8 = .75) is under w2's t3 (70 of 90 = .7778): −2.78 points.
+        // Click: t3 (9 of 90 = .1) is under t1 (2 of 8 = .25).
         let below = try Self.run(t, "02_templates_below_benchmark.sql")
         #expect(below.map { $0["template_id"] } == ["t1", "t3"])
-        #expect(below.first?["read_gap_points"] == "-19.44")
-        #expect(below.first?["cohort"] == "country:BR")
+        #expect(below.first?["read_gap_points"] == "-2.78")
+        #expect(below.first?["peer_cohort"] == "country:BR")
 
         let errors = try Self.run(t, "03_top_error_codes_this_week.sql")
         #expect(errors.map { $0["error_code"] } == ["131026", "131049"] || errors.map { $0["error_code"] } == ["131049", "131026"])
@@ -114,8 +115,9 @@ struct QueriesTests {
         let cpp = try Self.run(t, "04_cost_per_purchase_by_template.sql")
         let mmRow = cpp.first { $0["template_id"] == "t1" && $0["product"] == "mm_api" }
         #expect(mmRow?["cost_per_purchase"] == "0.4000" && mmRow?["roas"] == "125.00")
-        let cloudRow = cpp.first { $0["template_id"] == "t1" && $0["product"] == "cloud_api" }
-        #expect(cloudRow?["cost_per_purchase"] == "2.0000" && cloudRow?["roas"] == "15.00")
+        #expect(mmRow?["days_left_out"] == "0" && mmRow?["purchases_left_out"] == "0")
+        // Conversions exist for the MM API only: no Cloud API row; t3 returned no conversion metric.
+        #expect(cpp.first { $0["product"] == "cloud_api" } == nil)
         #expect(cpp.first { $0["template_id"] == "t3" }?["cost_per_purchase"] == .some(nil))
 
         let fallback = try Self.run(t, "05_route_fallback_share_by_waba.sql")
@@ -131,9 +133,12 @@ struct QueriesTests {
         #expect(exceptions.map { $0["presence"] } == ["api_only", "both"])
 
         let funnel = try Self.run(t, "07_conversion_funnel_by_template.sql")
-        let f1 = funnel.first { $0["template_id"] == "t1" }
-        #expect(f1?["sent"] == "30" && f1?["purchases"] == "3" && f1?["purchase_of_checkout_pct"] == "150.0")
-        #expect(funnel.first?["template_id"] == "t1")
+        let f1 = funnel.first { $0["template_id"] == "t1" && $0["product"] == "mm_api" }
+        #expect(f1?["sent"] == "10" && f1?["purchases"] == "2" && f1?["purchase_of_checkout_pct"] == "100.0")
+        #expect(f1?["conversions_measured"] == "t")
+        let c1 = funnel.first { $0["template_id"] == "t1" && $0["product"] == "cloud_api" }
+        #expect(c1?["conversions_measured"] == "f" && c1?["purchases"] == .some(nil) && c1?["sent"] == "20")
+        #expect(funnel.first?["template_id"] == "t1" && funnel.first?["product"] == "mm_api")
 
         let spend = try Self.run(t, "08_spend_by_currency_and_product.sql")
         #expect(spend.map { $0["product"] } == ["cloud_api", "mm_api", "other"])
@@ -144,6 +149,12 @@ struct QueriesTests {
         let countries = try Self.run(t, "09_failures_by_recipient_country.sql")
         let us = countries.first { $0["recipient_country"] == "US" }
         #expect(us?["error_code"] == "131049" && us?["us_marketing_block"] == "t")
+
+        // Campaign "bf": 16 messages to Brazil (1 failed: 131026), 1 to the US (failed: 131049).
+        let campaigns = try Self.run(t, "10_failure_rate_by_campaign_and_country.sql")
+        #expect(campaigns.map { $0["recipient_country"] } == ["BR", "US"])
+        #expect(campaigns.map { $0["campaign"] } == ["bf", "bf"])
+        #expect(campaigns.map { $0["failure_rate_pct"] } == ["6.25", "100.00"])
     }
 
     @Test func noPhoneNumberAnywhereInTheDatabase() throws {

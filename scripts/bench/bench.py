@@ -545,6 +545,15 @@ def report(figdir, outs):
     cg = figs.get("callgrind")
     if cg:
         out["profile"] = cg
+    sc = figs.get("scale")
+    if sc:
+        sc["benchmarks_growth"] = ratio(sc["benchmarks_s_1000"], sc["benchmarks_s_100"])
+        sc["definition"] = ("transform_nightly_s = every sql/transforms file over the last 10 days (after the send-log "
+                            "facts of all days were built); benchmarks_s_N = 30_fact_benchmarks.sql over those days at N "
+                            "WABAs (same ten cohorts, N/10 WABAs each); query_ms = planning + execution from EXPLAIN "
+                            "(ANALYZE, TIMING OFF) of each sql/queries file and each mm view over 30 days, best of two; "
+                            "pruned = every one-WABA 30-day view plan names only that range's month partitions")
+        out["scale"] = sc
 
     targets = []
 
@@ -564,6 +573,13 @@ def report(figdir, outs):
         target("API requests ÷ minimum", out["api_efficiency"]["ratio"], "<=", 1.05)
     if out.get("latency"):
         target("latency wall ÷ ideal", out["latency"]["ratio"], "<=", 1.3)
+    if out.get("scale"):
+        sc, qy = out["scale"], out["scale"]["queries"]
+        target("scale: nightly transforms (s)", sc["transform_nightly_s"], "<=", 60)
+        target("scale: benchmarks 1,000 ÷ 100 WABAs", sc["benchmarks_growth"], "<=", 12)
+        target("scale: slowest query or view, all WABAs, 30 days (ms)", qy["max_all_ms"], "<=", 3000)
+        target("scale: slowest query or view, one WABA, 30 days (ms)", qy["max_one_waba_ms"], "<=", 50)
+        target("scale: one-WABA 30-day views pruned", 1 if qy["pruned"] else 0, ">=", 1)
     out["targets"] = targets
 
     print_table(out)
@@ -659,6 +675,19 @@ def print_table(out):
         for line in cg["inclusive"][:10]:
             pct, _, fn = line.strip().partition("%")
             row("", pct.strip() + " %", fn.strip()[:110])
+    sc = out.get("scale")
+    if sc:
+        s = sc["scenario"]
+        row("SCALE", f"{s['wabas']:,} WABAs × {s['templates']} templates × {s['days']} days",
+            f"{s['messages']:,} send-log messages; generated in {fmt(sc['generate_s'], ' s')}")
+        row("nightly transforms", fmt(sc["transform_nightly_s"], " s"),
+            ", ".join(f"{k} {fmt(v)}" for k, v in sc["transform_nightly_by_file_s"].items()))
+        row("benchmarks 100 / 1,000", f"{fmt(sc['benchmarks_s_100'], ' s')} / {fmt(sc['benchmarks_s_1000'], ' s')}",
+            f"growth {fmt(sc['benchmarks_growth'])}× for 10× the WABAs")
+        timed = [(k, v) for g in ("queries", "views") for k, v in sc["queries"][g].items()]
+        for k, v in sorted(timed, key=lambda kv: -(kv[1]["all_ms"] or 0))[:6]:
+            row(f"  {k[:40]}", fmt(v["all_ms"], " ms"), f"one WABA {fmt(v['one_waba_ms'], ' ms')}")
+        row("pruned", str(sc["queries"]["pruned"]), "one-WABA 30-day view plans touch only that range's partitions")
     w0 = max(len(r[0]) for r in rows) if rows else 10
     w1 = max(len(str(r[1])) for r in rows) if rows else 10
     for k, v, note in rows:

@@ -5,9 +5,9 @@
 DELETE FROM mm.fact_sends_daily
 WHERE day BETWEEN current_setting('mmetl.from')::date AND current_setting('mmetl.to')::date;
 
-INSERT INTO mm.fact_sends_daily (waba_id, phone_number_id, template_id, day, endpoint, route, product,
-                                 sent, delivered, read, failed, run_id)
-SELECT m.waba_id, m.phone_number_id, m.template_id, d.day, m.endpoint, m.route,
+INSERT INTO mm.fact_sends_daily (waba_id, phone_number_id, template_id, day, endpoint, route, campaign, recipient_country,
+                                 product, sent, delivered, read, failed, run_id)
+SELECT m.waba_id, m.phone_number_id, m.template_id, d.day, m.endpoint, m.route, m.campaign, m.recipient_country,
        CASE WHEN m.route IN ('mm_api', 'cloud_api') THEN m.route
             WHEN m.endpoint = 'messages' THEN 'cloud_api' END AS product,
        count(*) AS sent,
@@ -22,4 +22,4 @@ CROSS JOIN LATERAL (SELECT sendlog.local_day(m.occurred_at, w.timezone) AS day) 
 WHERE m.occurred_at >= (current_setting('mmetl.from')::date - 1)::timestamp AT TIME ZONE 'UTC'
   AND m.occurred_at < (current_setting('mmetl.to')::date + 2)::timestamp AT TIME ZONE 'UTC'
   AND d.day BETWEEN current_setting('mmetl.from')::date AND current_setting('mmetl.to')::date
-GROUP BY m.waba_id, m.phone_number_id, m.template_id, d.day, m.endpoint, m.route;
+GROUP BY m.waba_id, m.phone_number_id, m.template_id, d.day, m.endpoint, m.route, m.campaign, m.recipient_country;

@@ -3,7 +3,7 @@
 -- is_known = false, with the title as received. Idempotent (delete and insert the range).
 
 CREATE TEMP TABLE failed_in_range ON COMMIT DROP AS
-SELECT DISTINCT m.waba_id, m.phone_number_id, m.template_id, m.route, d.day, m.recipient_country, m.wamid, e.code
+SELECT DISTINCT m.waba_id, m.phone_number_id, m.template_id, m.route, d.day, m.recipient_country, m.campaign, m.wamid, e.code
 FROM sendlog.messages m
 LEFT JOIN mm.dim_waba w ON w.waba_id = m.waba_id
 CROSS JOIN LATERAL (SELECT sendlog.local_day(m.occurred_at, w.timezone) AS day) d
@@ -31,8 +31,8 @@ ON CONFLICT (code) DO NOTHING;
 DELETE FROM mm.fact_errors
 WHERE day BETWEEN current_setting('mmetl.from')::date AND current_setting('mmetl.to')::date;
 
-INSERT INTO mm.fact_errors (waba_id, phone_number_id, template_id, route, day, error_code, recipient_country, failures, run_id)
-SELECT waba_id, phone_number_id, template_id, route, day, code, recipient_country, count(DISTINCT wamid),
+INSERT INTO mm.fact_errors (waba_id, phone_number_id, template_id, route, day, error_code, recipient_country, campaign, failures, run_id)
+SELECT waba_id, phone_number_id, template_id, route, day, code, recipient_country, campaign, count(DISTINCT wamid),
        nullif(current_setting('mmetl.run_id', true), '')::bigint
 FROM failed_in_range
-GROUP BY waba_id, phone_number_id, template_id, route, day, code, recipient_country;
+GROUP BY waba_id, phone_number_id, template_id, route, day, code, recipient_country, campaign;

@@ -1,25 +1,43 @@
 -- mm.fact_benchmarks for the days whose trailing window touches [mmetl.from, mmetl.to]: days
 -- mmetl.from … mmetl.to + window_days - 1 (capped at the last day with API data).
 --
--- For each template and day on which the template has API data (mm.fact_template_daily):
+-- Peer percentiles over the businesses of THIS warehouse, modelled on Meta's description of its MM
+-- API benchmarks but not Meta's numbers (docs/analysts.md lists every decision). For each template
+-- and day on which the template has MM API data (mm.fact_template_daily, product mm_api):
 --   rates   read_rate = read / delivered, click_rate = url_clicks / delivered, over the window
---           [day - window_days + 1, day], all products together;
---   cohort  templates of OTHER WABAs with delivered messages in their window ending the same day,
---           the same template category (current catalog) and industry, in the business's
---           country — or its region when the country cohort has fewer than min_cohort_businesses
---           distinct WABAs; when the region has too few as well, cohort = none and no p75.
---   p75     percentile_cont(0.75) of the cohort's rates;
---   rank    hypothetical-set percent_rank of the template's rate within the cohort plus itself.
--- Settings: mmetl.benchmark_window_days (default 30), mmetl.min_cohort_businesses (default 5).
+--           [day - window_days + 1, day], MM API only (benchmarks are an MM API feature);
+--           click_rate is NULL where Meta measures no MM API clicks (mm.v_waba.mm_metrics_measured);
+--   peers   templates with at least min_delivered deliveries in the window (a rate over 2
+--           deliveries says nothing); a template below it still gets its own row (is_peer false);
+--   business one value per business: its peer templates' reads (clicks) ÷ their deliveries, so a
+--           business with 200 templates weighs as much as one with 5; clicks only from businesses
+--           where clicks are measured;
+--   cohort  OTHER businesses with the same template category (current catalog) and industry, in
+--           the business's country — or its region when the country has fewer than
+--           min_cohort_businesses of them; when the region has too few as well, cohort = none;
+--   p75     percentile_cont(0.75) of the cohort's business values, leaving the template's own
+--           business out: each cohort is sorted once and every business reads its leave-one-out
+--           percentile from the sorted array (etl.percentile_cont_without), linear in businesses;
+--   rank    the share of the cohort's businesses whose value is below the template's rate.
+-- Settings: mmetl.benchmark_window_days (default 30), mmetl.min_cohort_businesses (default 5),
+-- mmetl.benchmark_min_delivered (default 100).
+
+-- The sorts below hold a few hundred bytes per template-day: in memory rather than spilled to disk.
+SET LOCAL work_mem = '64MB';
 
 CREATE TEMP TABLE bm_params ON COMMIT DROP AS
 SELECT current_setting('mmetl.from')::date AS d_from,
        current_setting('mmetl.to')::date + (w.window_days - 1) AS d_clear_to,
        least(current_setting('mmetl.to')::date + (w.window_days - 1),
-             (SELECT max(day) FROM mm.fact_template_daily)) AS d_to,
+             (SELECT max(f.day) FROM mm.fact_template_daily f
+              WHERE f.product = 'mm_api' AND f.day >= current_setting('mmetl.from')::date
+                AND f.day <= current_setting('mmetl.to')::date + (w.window_days - 1))) AS d_to,
        w.window_days,
-       coalesce(nullif(current_setting('mmetl.min_cohort_businesses', true), '')::integer, 5) AS min_businesses
+       coalesce(nullif(current_setting('mmetl.min_cohort_businesses', true), '')::integer, 5) AS min_businesses,
+       coalesce(nullif(current_setting('mmetl.benchmark_min_delivered', true), '')::integer, 100) AS min_delivered
 FROM (SELECT coalesce(nullif(current_setting('mmetl.benchmark_window_days', true), '')::integer, 30) AS window_days) w;
+
+ANALYZE bm_params;
 
 DELETE FROM mm.fact_benchmarks b USING bm_params p WHERE b.day BETWEEN p.d_from AND p.d_clear_to;
 
@@ -29,100 +47,139 @@ DELETE FROM mm.fact_benchmarks b USING bm_params p WHERE b.day BETWEEN p.d_from 
 CREATE TEMP TABLE bm_window ON COMMIT DROP AS
 WITH daily AS (
     SELECT f.waba_id, f.template_id, f.day, sum(f.delivered) AS delivered, sum(f.read) AS read, sum(f.url_clicks) AS url_clicks
-    FROM mm.fact_template_daily f, bm_params p
-    WHERE f.day BETWEEN p.d_from - (p.window_days - 1) AND p.d_to
+    FROM mm.fact_template_daily f
+    -- Scalar sub-queries (not a join with bm_params), so the range prunes partitions.
+    WHERE f.day BETWEEN (SELECT d_from - (window_days - 1) FROM bm_params) AND (SELECT d_to FROM bm_params)
+      AND f.product = 'mm_api'
     GROUP BY f.waba_id, f.template_id, f.day
 ), grid AS (
     SELECT t.waba_id, t.template_id, g.d::date AS day, 0::numeric AS delivered, 0::numeric AS read, 0::numeric AS url_clicks
     FROM (SELECT DISTINCT waba_id, template_id FROM daily) t, bm_params p,
          generate_series(p.d_from, p.d_to, interval '1 day') AS g(d)
+), dense AS (
+    -- One row per template and day; has_data: the template has MM API data that day.
+    SELECT waba_id, template_id, day, sum(delivered) AS delivered, sum(read) AS read, sum(url_clicks) AS url_clicks,
+           bool_or(has_data) AS has_data
+    FROM (SELECT *, true AS has_data FROM daily UNION ALL SELECT *, false FROM grid) u
+    GROUP BY waba_id, template_id, day
 ), summed AS (
-    SELECT waba_id, template_id, day,
+    SELECT waba_id, template_id, day, has_data,
            sum(delivered) OVER w AS delivered, sum(read) OVER w AS read, sum(url_clicks) OVER w AS url_clicks
-    FROM (SELECT * FROM daily UNION ALL SELECT * FROM grid) u
+    FROM dense
     WINDOW w AS (PARTITION BY waba_id, template_id ORDER BY day
                  RANGE BETWEEN (coalesce(nullif(current_setting('mmetl.benchmark_window_days', true), '')::integer, 30) - 1)
                                * interval '1 day' PRECEDING AND CURRENT ROW)
 )
-SELECT DISTINCT ON (s.day, s.waba_id, s.template_id) s.day, s.waba_id, s.template_id, s.delivered, s.read, s.url_clicks
+SELECT s.day, s.waba_id, s.template_id, s.delivered, s.read, s.url_clicks, s.has_data
 FROM summed s, bm_params p
 WHERE s.day BETWEEN p.d_from AND p.d_to AND s.delivered > 0;
 
--- What makes templates comparable.
+-- What makes templates comparable (mm.v_waba: business country, region, industry, measured).
 CREATE TEMP TABLE bm_template ON COMMIT DROP AS
 SELECT t.waba_id, t.template_id,
        nullif(upper(dt.category), '') AS category,
-       lower(coalesce(nullif(btrim(w.industry), ''), pv.vertical)) AS industry,
-       nullif(w.country, '') AS country,
-       coalesce(nullif(w.region, ''), c.region) AS region
+       w.industry, w.business_country AS country, w.business_region AS region,
+       coalesce(w.mm_metrics_measured, true) AS clicks_measured
 FROM (SELECT DISTINCT waba_id, template_id FROM bm_window) t
 LEFT JOIN mm.dim_template dt ON dt.waba_id = t.waba_id AND dt.template_id = t.template_id AND dt.is_current
-LEFT JOIN mm.dim_waba w ON w.waba_id = t.waba_id
-LEFT JOIN mm.dim_country c ON c.country_code = nullif(w.country, '')
-LEFT JOIN LATERAL (
-    SELECT mode() WITHIN GROUP (ORDER BY btrim(p.vertical)) AS vertical
-    FROM mm.dim_phone_number p WHERE p.waba_id = t.waba_id AND btrim(p.vertical) <> ''
-) pv ON true;
+LEFT JOIN mm.v_waba w ON w.waba_id = t.waba_id;
 
 CREATE TEMP TABLE bm_rated ON COMMIT DROP AS
-SELECT x.day, x.waba_id, x.template_id, x.delivered, x.read, x.url_clicks,
-       x.read::numeric / x.delivered AS read_rate, x.url_clicks::numeric / x.delivered AS click_rate,
+SELECT x.day, x.waba_id, x.template_id, x.delivered, x.read, x.url_clicks, x.has_data,
+       x.read::numeric / x.delivered AS read_rate,
+       CASE WHEN t.clicks_measured THEN x.url_clicks::numeric / x.delivered END AS click_rate,
+       x.delivered >= p.min_delivered AS is_peer, t.clicks_measured,
        t.category, t.industry, t.country, t.region
-FROM bm_window x JOIN bm_template t USING (waba_id, template_id);
-
-CREATE INDEX ON bm_rated (day, category, industry, country);
-CREATE INDEX ON bm_rated (day, category, industry, region);
+FROM bm_window x JOIN bm_template t USING (waba_id, template_id) CROSS JOIN bm_params p;
 ANALYZE bm_rated;
 
--- Ranks among other businesses' templates by window functions: rows of the cohort below x =
--- rows of the whole group below x minus rows of the template's own WABA below x
--- (rank() − 1 counts the rows strictly below). Hypothetical-set percent_rank = below / cohort size.
-CREATE TEMP TABLE bm_ranked ON COMMIT DROP AS
-SELECT r.day, r.waba_id, r.template_id,
-       CASE WHEN r.country IS NOT NULL THEN count(*) OVER c - count(*) OVER cw END AS n_country,
-       CASE WHEN r.country IS NOT NULL THEN rank() OVER (c ORDER BY r.read_rate) - rank() OVER (cw ORDER BY r.read_rate) END AS below_read_country,
-       CASE WHEN r.country IS NOT NULL THEN rank() OVER (c ORDER BY r.click_rate) - rank() OVER (cw ORDER BY r.click_rate) END AS below_click_country,
-       CASE WHEN r.region IS NOT NULL THEN count(*) OVER g - count(*) OVER gw END AS n_region,
-       CASE WHEN r.region IS NOT NULL THEN rank() OVER (g ORDER BY r.read_rate) - rank() OVER (gw ORDER BY r.read_rate) END AS below_read_region,
-       CASE WHEN r.region IS NOT NULL THEN rank() OVER (g ORDER BY r.click_rate) - rank() OVER (gw ORDER BY r.click_rate) END AS below_click_region
-FROM bm_rated r
-WHERE r.category IS NOT NULL AND r.industry IS NOT NULL
-WINDOW c AS (PARTITION BY r.day, r.category, r.industry, r.country),
-       cw AS (PARTITION BY r.day, r.category, r.industry, r.country, r.waba_id),
-       g AS (PARTITION BY r.day, r.category, r.industry, r.region),
-       gw AS (PARTITION BY r.day, r.category, r.industry, r.region, r.waba_id);
+-- Candidate cohorts of every comparable template (its country and its region), numbered: the
+-- steps below partition, sort and join on that one integer.
+CREATE TEMP TABLE bm_member ON COMMIT DROP AS
+SELECT dense_rank() OVER (ORDER BY c.level, c.day, c.category, c.industry, c.geo) AS cohort_id, c.*
+FROM (
+    SELECT 'country' AS level, r.country AS geo, r.* FROM bm_rated r
+    WHERE r.category IS NOT NULL AND r.industry IS NOT NULL AND r.country IS NOT NULL
+    UNION ALL
+    SELECT 'region', r.region, r.* FROM bm_rated r
+    WHERE r.category IS NOT NULL AND r.industry IS NOT NULL AND r.region IS NOT NULL
+) c;
 
--- Cohort size and p75 once per (day, category, industry, geography, WABA): every template of a
--- WABA shares its cohort (the other WABAs' templates).
+-- One value per business and cohort, from its peer templates, with its 1-based position in the
+-- cohort's order (row_number: ties in any order, which does not change a percentile).
+CREATE TEMP TABLE bm_business ON COMMIT DROP AS
+SELECT b.*,
+       row_number() OVER (PARTITION BY cohort_id ORDER BY b.read_rate) AS pos_read,
+       CASE WHEN b.click_rate IS NOT NULL
+            THEN row_number() OVER (PARTITION BY cohort_id, b.click_rate IS NULL ORDER BY b.click_rate) END AS pos_click
+FROM (
+    SELECT cohort_id, waba_id, count(*)::integer AS templates,
+           sum(read)::numeric / sum(delivered) AS read_rate,
+           CASE WHEN bool_and(clicks_measured) THEN sum(url_clicks)::numeric / sum(delivered) END AS click_rate
+    FROM bm_member
+    WHERE is_peer
+    GROUP BY cohort_id, waba_id
+) b;
+
+-- Each cohort sorted once.
+CREATE TEMP TABLE bm_sorted ON COMMIT DROP AS
+SELECT cohort_id, count(*)::integer AS businesses, sum(templates)::integer AS templates,
+       array_agg(read_rate::float8 ORDER BY pos_read) AS reads,
+       coalesce(array_agg(click_rate::float8 ORDER BY pos_click) FILTER (WHERE click_rate IS NOT NULL), '{}') AS clicks
+FROM bm_business
+GROUP BY cohort_id;
+ANALYZE bm_member;
+ANALYZE bm_business;
+ANALYZE bm_sorted;
+
+-- Per business and candidate cohort: the cohort without the business itself (its leave-one-out
+-- percentiles read from the sorted values; a business without peer templates leaves nothing out).
+CREATE TEMP TABLE bm_own ON COMMIT DROP AS
+SELECT k.cohort_id, k.waba_id,
+       s.businesses - (own.waba_id IS NOT NULL)::integer AS businesses,
+       s.templates - coalesce(own.templates, 0) AS templates,
+       cardinality(s.clicks) - (own.pos_click IS NOT NULL)::integer AS click_businesses,
+       etl.percentile_cont_without(s.reads, coalesce(own.pos_read, 0)::integer, 0.75) AS p75_read,
+       etl.percentile_cont_without(s.clicks, coalesce(own.pos_click, 0)::integer, 0.75) AS p75_click,
+       own.read_rate AS own_read, own.click_rate AS own_click
+FROM (SELECT DISTINCT cohort_id, waba_id FROM bm_member) k
+JOIN bm_sorted s USING (cohort_id)
+LEFT JOIN bm_business own USING (cohort_id, waba_id);
+ANALYZE bm_own;
+
+-- Businesses below each template's rate: the cohort's businesses and the templates in one sort
+-- per cohort (running count of businesses up to the rate, minus the businesses tied with it),
+-- less the template's own business when it is below.
 CREATE TEMP TABLE bm_cohort ON COMMIT DROP AS
-SELECT 'country' AS level, k.day, k.category, k.industry, k.geo, k.waba_id, x.*
-FROM (SELECT DISTINCT day, category, industry, country AS geo, waba_id FROM bm_rated
-      WHERE category IS NOT NULL AND industry IS NOT NULL AND country IS NOT NULL) k
-CROSS JOIN LATERAL (
-    SELECT count(DISTINCT o.waba_id)::integer AS businesses, count(*)::integer AS templates,
-           percentile_cont(0.75) WITHIN GROUP (ORDER BY o.read_rate) AS p75_read,
-           percentile_cont(0.75) WITHIN GROUP (ORDER BY o.click_rate) AS p75_click
-    FROM bm_rated o
-    WHERE o.day = k.day AND o.category = k.category AND o.industry = k.industry AND o.country = k.geo AND o.waba_id <> k.waba_id
-    HAVING count(*) > 0
-) x
-UNION ALL
-SELECT 'region', k.day, k.category, k.industry, k.geo, k.waba_id, x.*
-FROM (SELECT DISTINCT day, category, industry, region AS geo, waba_id FROM bm_rated
-      WHERE category IS NOT NULL AND industry IS NOT NULL AND region IS NOT NULL) k
-CROSS JOIN LATERAL (
-    SELECT count(DISTINCT o.waba_id)::integer, count(*)::integer,
-           percentile_cont(0.75) WITHIN GROUP (ORDER BY o.read_rate),
-           percentile_cont(0.75) WITHIN GROUP (ORDER BY o.click_rate)
-    FROM bm_rated o
-    WHERE o.day = k.day AND o.category = k.category AND o.industry = k.industry AND o.region = k.geo AND o.waba_id <> k.waba_id
-    HAVING count(*) > 0
-) x;
-CREATE INDEX ON bm_cohort (day, waba_id, category, industry, geo, level);
+WITH probes AS (
+    SELECT cohort_id, waba_id, NULL::text AS template_id, NULL::date AS day, NULL::text AS level,
+           read_rate, click_rate, 1 AS biz
+    FROM bm_business
+    UNION ALL
+    SELECT cohort_id, waba_id, template_id, day, level, read_rate, click_rate, 0
+    FROM bm_member
+), counted AS (
+    SELECT cohort_id, waba_id, template_id, day, level, read_rate, click_rate,
+           sum(biz) OVER (PARTITION BY cohort_id ORDER BY read_rate)
+             - sum(biz) OVER (PARTITION BY cohort_id, read_rate) AS below_read,
+           sum(biz) FILTER (WHERE click_rate IS NOT NULL) OVER (PARTITION BY cohort_id ORDER BY click_rate)
+             - sum(biz) FILTER (WHERE click_rate IS NOT NULL) OVER (PARTITION BY cohort_id, click_rate) AS below_click
+    FROM probes
+)
+SELECT c.level, c.day, c.waba_id, c.template_id, o.businesses, o.templates, o.p75_read,
+       CASE WHEN c.click_rate IS NOT NULL THEN o.p75_click END AS p75_click,
+       (c.below_read - coalesce((o.own_read < c.read_rate)::integer, 0))::float8 / nullif(o.businesses, 0) AS rank_read,
+       CASE WHEN c.click_rate IS NOT NULL
+            THEN (c.below_click - coalesce((o.own_click < c.click_rate)::integer, 0))::float8 / nullif(o.click_businesses, 0) END AS rank_click
+FROM counted c
+JOIN bm_own o USING (cohort_id, waba_id)
+WHERE c.template_id IS NOT NULL;
+ANALYZE bm_cohort;
 
 INSERT INTO mm.fact_benchmarks (waba_id, template_id, day, window_days, window_start, template_category, industry,
     country, region, delivered, read, url_clicks, read_rate, click_rate, cohort, cohort_note, cohort_businesses,
-    cohort_templates, p75_read_rate, p75_click_rate, read_rate_percent_rank, click_rate_percent_rank, run_id)
+    cohort_templates, p75_read_rate, p75_click_rate, read_rate_percent_rank, click_rate_percent_rank,
+    is_peer, min_delivered, run_id)
 SELECT s.waba_id, s.template_id, s.day, p.window_days, s.day - (p.window_days - 1), s.category, s.industry,
        s.country, s.region, s.delivered, s.read, s.url_clicks, s.read_rate, s.click_rate,
        CASE pick.cohort WHEN 'country' THEN 'country:' || s.country WHEN 'region' THEN 'region:' || s.region ELSE 'none' END,
@@ -137,23 +194,18 @@ SELECT s.waba_id, s.template_id, s.day, p.window_days, s.day - (p.window_days - 
             ELSE coalesce(rc.templates, cc.templates, 0) END,
        CASE pick.cohort WHEN 'country' THEN cc.p75_read WHEN 'region' THEN rc.p75_read END,
        CASE pick.cohort WHEN 'country' THEN cc.p75_click WHEN 'region' THEN rc.p75_click END,
-       CASE pick.cohort WHEN 'country' THEN k.below_read_country::float8 / nullif(k.n_country, 0)
-                        WHEN 'region' THEN k.below_read_region::float8 / nullif(k.n_region, 0) END,
-       CASE pick.cohort WHEN 'country' THEN k.below_click_country::float8 / nullif(k.n_country, 0)
-                        WHEN 'region' THEN k.below_click_region::float8 / nullif(k.n_region, 0) END,
+       CASE pick.cohort WHEN 'country' THEN cc.rank_read WHEN 'region' THEN rc.rank_read END,
+       CASE pick.cohort WHEN 'country' THEN cc.rank_click WHEN 'region' THEN rc.rank_click END,
+       s.is_peer, p.min_delivered,
        nullif(current_setting('mmetl.run_id', true), '')::bigint
 FROM bm_rated s
 CROSS JOIN bm_params p
-LEFT JOIN bm_ranked k ON k.day = s.day AND k.waba_id = s.waba_id AND k.template_id = s.template_id
-LEFT JOIN bm_cohort cc ON cc.level = 'country' AND cc.day = s.day AND cc.waba_id = s.waba_id AND cc.category = s.category
-                      AND cc.industry = s.industry AND cc.geo = s.country
-LEFT JOIN bm_cohort rc ON rc.level = 'region' AND rc.day = s.day AND rc.waba_id = s.waba_id AND rc.category = s.category
-                      AND rc.industry = s.industry AND rc.geo = s.region
+LEFT JOIN bm_cohort cc ON cc.level = 'country' AND cc.day = s.day AND cc.waba_id = s.waba_id AND cc.template_id = s.template_id
+LEFT JOIN bm_cohort rc ON rc.level = 'region' AND rc.day = s.day AND rc.waba_id = s.waba_id AND rc.template_id = s.template_id
 CROSS JOIN LATERAL (
     SELECT CASE WHEN cc.businesses >= p.min_businesses THEN 'country'
                 WHEN rc.businesses >= p.min_businesses THEN 'region'
                 ELSE 'none' END AS cohort
 ) pick
--- Rows only for days on which the template itself has API data.
-WHERE EXISTS (SELECT 1 FROM mm.fact_template_daily f
-              WHERE f.waba_id = s.waba_id AND f.template_id = s.template_id AND f.day = s.day);
+-- Rows only for days on which the template itself has MM API data.
+WHERE s.has_data;

@@ -8,7 +8,7 @@ enum AnalystSummary {
             SELECT product, currency, sum(sent) AS sent, sum(delivered) AS delivered,
                    round(100.0 * sum(delivered) / nullif(sum(sent), 0), 1) AS "delivery %",
                    round(100.0 * sum(read) / nullif(sum(delivered), 0), 1) AS "read %",
-                   round(100.0 * sum(url_clicks) / nullif(sum(delivered), 0), 2) AS "click %",
+                   round(100.0 * sum(url_clicks) / nullif(sum(delivered) FILTER (WHERE url_clicks IS NOT NULL), 0), 2) AS "click %",
                    round(sum(amount_spent), 2) AS spend,
                    round(sum(amount_spent) / nullif(sum(delivered), 0), 4) AS "cost/delivery",
                    round(coalesce(sum(purchases), 0)) AS purchases,
