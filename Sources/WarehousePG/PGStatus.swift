@@ -51,6 +51,7 @@ public struct PGStatus: Sendable {
         let key = PGWarehouse.livenessKey(runID).rawValue
         return try connection.query("""
             SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1
+                           AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
                            AND classid = (($1::bigint >> 32) & 4294967295)::oid AND objid = ($1::bigint & 4294967295)::oid) AS alive
             """, [key]).bool(0, 0) ?? false
     }

@@ -68,6 +68,7 @@ extension PGWarehouse {
         let key = Self.livenessKey(runID)
         let held = try connection.query("""
             SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = $1::int
+                           AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
                            AND classid = (($2::bigint >> 32) & 4294967295)::oid AND objid = ($2::bigint & 4294967295)::oid
                            AND objsubid = 1) AS held
             """, [pid, key.rawValue]).bool(0, 0) ?? false

@@ -185,6 +185,7 @@ import Testing
         try "not sql".write(to: folder.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
         let warehouse = h.otherWarehouse(transforms: folder)
         defer { warehouse.close() }
+        try TransformChecksums.register(directory: folder, on: h.connection, logger: nil)   // what `mmetl migrate` does
         let timings = try await warehouse.runTransforms(from: "2026-11-01", to: "2026-11-07")
         #expect(Set(timings.keys) == ["10_create.sql", "20_insert.sql"])
         #expect(try h.string("SELECT n || ' ' || f || ' ' || t FROM mm.t_log") == "2 2026-11-01 2026-11-07")
@@ -205,6 +206,7 @@ import Testing
         // What a PostgreSQL restart does to the run's own session: it is gone.
         let killed = try h.int("""
             SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 1
+              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
               AND classid = (($1::bigint >> 32) & 4294967295)::oid AND objid = ($1::bigint & 4294967295)::oid
             """, [PGWarehouse.livenessKey(run).rawValue])
         #expect(killed == 1)
