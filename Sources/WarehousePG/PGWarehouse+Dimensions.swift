@@ -61,7 +61,13 @@ extension PGWarehouse {
                 "waba": .string(info.wabaID), "timezone": .string(info.timezone), "rows_moved": .stringConvertible(realigned.moved),
                 "from": .string(realigned.from), "to": .string(realigned.to),
             ])
-            _ = try await runTransforms(from: realigned.from, to: realigned.to)
+            // The facts moved with the zone (committed above); the send-log facts are derived and a
+            // failure here only leaves them stale until the next transform covers these days.
+            do { _ = try await runTransforms(from: realigned.from, to: realigned.to) } catch {
+                logger.error("send-log facts not rebuilt for the moved days", metadata: [
+                    "waba": .string(info.wabaID), "from": .string(realigned.from), "to": .string(realigned.to), "error": .string("\(error)"),
+                ])
+            }
         }
     }
 }
