@@ -121,7 +121,8 @@ public struct Replay: Sendable {
         let q = QueryString.parse(sidecar.url)
         return PageContext(wabaID: info.wabaID, currency: info.currency, timezone: info.timezone,
                            requestedProductType: q["product_type"], useWABATimezone: q["use_waba_timezone"] == "true",
-                           granularity: q["granularity"] ?? "DAILY", source: source)
+                           granularity: q["granularity"] ?? "DAILY",
+                           pricingDimensions: PricingGrain.canonical(PricingGrain.listParameter(q["dimensions"] ?? "")), source: source)
     }
 }
 

@@ -28,7 +28,8 @@ public struct SliceExtractor: Sendable {
         let url = requests.pricing(waba.wabaID, start: TimeZones.localMidnight(w.start, in: waba.timezone),
                                    end: TimeZones.localMidnight(w.end + 1, in: waba.timezone),
                                    granularity: ds.granularity, dimensions: ds.dimensions)
-        let ctx = PageContext(wabaID: waba.wabaID, currency: waba.currency, timezone: waba.timezone, granularity: ds.granularity, source: "")
+        let ctx = PageContext(wabaID: waba.wabaID, currency: waba.currency, timezone: waba.timezone, granularity: ds.granularity,
+                              pricingDimensions: PricingGrain.canonical(ds.dimensions), source: "")
         do {
             return try await fetcher.fetchAll(url, dataset: DatasetName.pricing, wabaID: waba.wabaID,
                                               window: (w.start.description, w.end.description), context: ctx,

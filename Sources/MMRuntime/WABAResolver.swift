@@ -49,7 +49,11 @@ struct WABAResolver: Sendable {
         return found
     }
 
-    /// Reads the WABA's fields, phone numbers and (if needed) verticals.
+    /// Reads the WABA's fields (required: currency, timezone), then its phone numbers and (if needed)
+    /// verticals, which only enrich: when one of those calls fails (a deleted number, a permission
+    /// error, any Graph error) the WABA still loads — one warning and one diagnostic per failing
+    /// call kind, and the phone rows or vertical are left out.
+    /// - Throws: only when the WABA's own fields cannot be read.
     func resolve(_ entry: WABAEntry, asOf: Day, logger: Logger) async throws -> (WABAInfo, [PhoneNumberRow], [RawPageRecord], [Diagnostic]) {
         let window = (asOf.description, asOf.description)
         var records: [RawPageRecord] = []
@@ -59,18 +63,30 @@ struct WABAResolver: Sendable {
         var diagnostics: [Diagnostic] = []
         if fields.info(entry: entry).timezoneSource == "utc-fallback" {
             diagnostics.append(Diagnostic(kind: .timezoneFallback, subject: "waba \(entry.id) timezone_id", value: fields.timezone_id ?? "absent"))
-            logger.warning("unknown WABA timezone id: days are UTC dates; set `timezone:` for this WABA in the pipeline file",
+            logger.warning("WABA timezone id not in Meta's timezone table: days are UTC dates; set `timezone:` for this WABA in the pipeline file",
                            metadata: ["waba": "\(entry.id)", "timezone_id": "\(fields.timezone_id ?? "absent")"])
         }
-        let (pbody, prec, _) = try await fetcher.fetchOne(requests.phoneNumbers(entry.id), dataset: "waba", wabaID: entry.id, window: window, page: 1, logger: logger)
-        records.append(prec)
+        var degraded = Set<String>()
+        func degrade(_ call: String, _ error: any Error) {
+            guard !(error is CancellationError), degraded.insert(call).inserted else { return }
+            diagnostics.append(Diagnostic(kind: .optionalCallFailed, subject: "waba \(entry.id) \(call)", value: "\(error)"))
+            logger.warning("optional call failed: the WABA's facts load without it", metadata: ["call": "\(call)", "error": "\(error)"])
+        }
+        var listed: [CatalogNormalizer.IDName] = []
+        do {
+            let (pbody, prec, _) = try await fetcher.fetchOne(requests.phoneNumbers(entry.id), dataset: "waba", wabaID: entry.id, window: window, page: 1, logger: logger)
+            records.append(prec)
+            listed = try CatalogNormalizer.idList(pbody, source: prec.archived.relativePath)
+        } catch { degrade("phone_numbers", error) }
         var phones: [PhoneNumberRow] = []
-        for p in try CatalogNormalizer.idList(pbody, source: prec.archived.relativePath) {
+        for p in listed {
             var vertical = ""
             if entry.industry == nil {
-                let (vb, vrec, _) = try await fetcher.fetchOne(requests.businessProfile(p.id), dataset: "waba", wabaID: entry.id, window: window, page: 2 + phones.count, logger: logger)
-                records.append(vrec)
-                vertical = try CatalogNormalizer.vertical(vb, source: vrec.archived.relativePath)
+                do {
+                    let (vb, vrec, _) = try await fetcher.fetchOne(requests.businessProfile(p.id), dataset: "waba", wabaID: entry.id, window: window, page: 2 + phones.count, logger: logger)
+                    records.append(vrec)
+                    vertical = try CatalogNormalizer.vertical(vb, source: vrec.archived.relativePath)
+                } catch { degrade("whatsapp_business_profile", error) }
             }
             phones.append(PhoneNumberRow(wabaID: entry.id, phoneNumberID: p.id, displayPhoneNumber: p.display_phone_number ?? "",
                                          verifiedName: p.verified_name ?? "", qualityRating: p.quality_rating ?? "", vertical: vertical))

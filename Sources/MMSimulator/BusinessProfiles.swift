@@ -29,8 +29,8 @@ enum BusinessProfiles {
 
     /// WABAs 3… cycle through these, so several share business country + industry (benchmark cohorts).
     static let cycle: [BusinessProfile] = [
-        // An Indian brand run from Dubai: Meta's id for Asia/Kolkata is not in our confirmed table.
-        BusinessProfile(country: "IN", industry: "apparel", vertical: "APPAREL", currency: "INR", timezoneID: "8",
+        // An Indian brand: Meta's id 71 is Asia/Kolkata (UTC+05:30, a half-hour offset).
+        BusinessProfile(country: "IN", industry: "apparel", vertical: "APPAREL", currency: "INR", timezoneID: "71",
                         language: "en_US", baseName: "Kurta Kart", urlButtons: ["Shop now", "View collection"],
                         recipients: [("IN", 90), ("AE", 10)]),
         BusinessProfile(country: "AE", industry: "apparel", vertical: "APPAREL", currency: "GBP", timezoneID: "8",
@@ -72,6 +72,7 @@ enum BusinessProfiles {
         switch category {
         case "MARKETING", "MARKETING_LITE", "MARKETING_LITE_DYNAMIC", "GROUP_MARKETING_LITE": usd = marketing
         case "UTILITY", "AUTHENTICATION": usd = marketing / 6
+        case "SERVICE": usd = marketing / 10   // charged from 2026-10-01 only (PricingModel)
         default: usd = 0
         }
         return usd * (fxPer100USD[currency] ?? 100) / 100

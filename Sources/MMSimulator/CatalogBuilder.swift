@@ -56,6 +56,7 @@ enum CatalogBuilder {
             numbersAsStrings: w == 2 || (w > 3 && w % 6 == 4),
             reportsWebsiteLead: w % 2 == 0,
             listedAsClient: w % 3 == 1,
+            profileFailure: w == 3 ? 10 : (w > 5 && w % 8 == 7 ? 100 : 0),
             recipients: recipients, phoneNumbers: phones, templates: templates,
             deliverable: deliverable.isEmpty ? recipients : deliverable,
             hasUSRecipients: recipients.contains { $0.country == "US" })
@@ -91,14 +92,18 @@ enum CatalogBuilder {
             urlText = t % 9 == 2 ? hostileButton : profile.urlButtons[rng.below(profile.urlButtons.count)]
         }
         let quickReply: String? = utility ? nil : (t % 3 == 0 || urlText == nil ? quickReplies[(t + w) % quickReplies.count] : nil)
-        let bid: String? = !utility && t % 3 == 0 ? ["0.05", "0.08", "0.12"][rng.below(3)] : nil
+        // Max-price per delivery of 0.05, 0.08 or 0.12 currency units, as Meta stores it: per 1,000
+        // deliveries in the smallest unit (whole pesos for MXN, otherwise hundredths).
+        let perDelivery = [5, 8, 12][rng.below(3)]
+        let bid: Int? = !utility && t % 3 == 0 ? (profile.currency == "MXN" ? perDelivery * 10 : perDelivery * 1_000) : nil
         let ttl: Int? = t % 4 == 1 ? [43_200, 86_400, 259_200][rng.below(3)] : nil
         let language = t % 10 == 9 && profile.language != "en_US" ? "en_US" : profile.language
         let body = utility
             ? "Hi {{1}}, your order {{2}} is on its way.\nTrack it below."
             : "Hi {{1}}! \u{1F525} {{2}}% off \"everything\" \\ today only.\tReply STOP to opt out."
         return SimTemplate(index: t, id: id, name: name, language: language, category: category, status: status,
-                           qualityScore: quality, qualityDate: qualityDate, bidAmount: bid, ttlSeconds: ttl,
+                           qualityScore: quality, qualityDate: qualityDate, bidAmount: bid,
+                           bidStrategy: bid == nil ? nil : "MAX_PRICE", sendType: ["CAMPAIGN", "DIRECT", "TRIGGER"][t % 3], ttlSeconds: ttl,
                            bodyText: body, urlButtonText: urlText, quickReplyText: quickReply,
                            phoneIndex: t % phoneCount)
     }

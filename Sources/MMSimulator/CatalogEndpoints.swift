@@ -48,15 +48,17 @@ enum CatalogEndpoints {
                 j.keyString("score", t.qualityScore)
                 j.key("date"); j.int(t.qualityDate)
                 j.endObject()
-            case "bid_spec":
-                // Our assumption: bid_spec holds the template's maximum price per delivered message.
+            case "optimization_spec", "bid_spec":
+                // optimization_spec since 2026-06 (changelog); bid_spec is its retired name, still served
+                // to older clients. bid_amount: per 1,000 deliveries in the currency's smallest unit.
                 if let bid = t.bidAmount {
-                    j.key("bid_spec")
+                    j.key(f)
                     j.beginObject()
-                    j.keyString("bid_amount", bid)
-                    j.keyString("currency", waba.currency)
+                    j.keyInt("bid_amount", bid)
+                    if let strategy = t.bidStrategy { j.keyString("bid_strategy", strategy) }
                     j.endObject()
                 }
+            case "send_type": j.keyString("send_type", t.sendType)
             case "message_send_ttl_seconds":
                 if let ttl = t.ttlSeconds { j.keyInt("message_send_ttl_seconds", ttl) }
             case "components":

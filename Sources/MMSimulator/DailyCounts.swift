@@ -163,3 +163,8 @@ extension SimulatedBusiness {
         return counts(waba: w.index, template: tpl.index, day: d, product: product, asOf: a)
     }
 }
+
+extension TemplateDayCounts {
+    /// Metric `REPLIED` (2026): a sixth of the reads, so it never exceeds them.
+    public var replied: Int { read / 6 }
+}

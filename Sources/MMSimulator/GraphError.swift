@@ -23,6 +23,10 @@ struct GraphError: Error {
         invalidParameter("(#100) Tried accessing nonexisting field (\(field)) on node type (\(nodeType))")
     }
 
+    /// Code 10: the token's app may not read this object (e.g. a phone number's business profile).
+    static let permissionDenied = GraphError(httpStatus: 403, message: "(#10) Application does not have permission for this action",
+                                             type: "OAuthException", code: 10)
+
     static let missingToken = GraphError(httpStatus: 400, message: "An access token is required to request this resource.",
                                          type: "OAuthException", code: 104)
     static let badToken = GraphError(httpStatus: 400, message: "Invalid OAuth access token - Cannot parse access token",

@@ -106,6 +106,11 @@ enum Route {
         case .phoneNode(_, let p):
             CatalogEndpoints.writePhone(p, fields: CatalogEndpoints.fieldsParam(q, default: CatalogEndpoints.defaultPhoneFields), into: &j)
         case .phoneEdge(let w, let p, "whatsapp_business_profile"):
+            // Some WABAs' profiles cannot be read (Meta answers 10 or 200 for a permission the token
+            // lacks, 100 for a deleted number): the ETL must still load the WABA.
+            if w.profileFailure != 0 {
+                throw w.profileFailure == 10 ? GraphError.permissionDenied : GraphError.unsupportedGet(p.id)
+            }
             CatalogEndpoints.businessProfile(w, p, params: q, into: &j)
         case .phoneEdge(_, _, let e):
             throw GraphError.nonexistingField(e, nodeType: "WhatsAppBusinessPhoneNumber")

@@ -60,6 +60,12 @@ struct SendLogLines {
                                                UInt64(h.below(5_000, Salt.recipient.rawValue, wu, tu, du, key)),
                                                UInt64(country.callingCode) ?? 0)
             let recipient = country.callingCode + String(local)
+            // Business-scoped user id (webhooks carry it since 2026-04); one user in eight has a
+            // username, and then neither the send log nor the webhooks show a phone number.
+            let userID = country.country + "." + String(1_000_000_000_000_000 + h.below(8_999_999_999_999_999, Salt.recipient.rawValue, wu, UInt64(local)))
+            let userIDs = day >= Self.userIDsFrom
+            let hasUsername = userIDs && h.below(8, Salt.recipient.rawValue, wu, tu, du, key | 3 << 40) == 0
+            let who = Recipient(phone: hasUsername ? nil : recipient, userID: userIDs ? userID : nil)
             let packed = wu << 48 | tu << 34 | (du & 0xF_FFFF) << 14 | pu << 13 | i.u
             let wamid = "wamid.HBgM" + hex(h(Salt.wamid.rawValue, wu, tu, du, key)) + hex(packed)
             let sentAt = midnight + 28_800 + Int64(h.below(43_200, Salt.sentAt.rawValue, wu, tu, du, key))
@@ -73,7 +79,7 @@ struct SendLogLines {
             j.keyString("template_id", t.id)
             j.keyString("template_name", t.name)
             j.keyString("language", t.language)
-            j.keyString("recipient", "+" + recipient)
+            if let phone = who.phone { j.keyString("recipient", "+" + phone) } else if let u = who.userID { j.keyString("user_id", u) }
             j.keyString("endpoint", p == .mmAPI ? "marketing_messages" : "messages")
             j.keyString("product_policy", "CLOUD_API_FALLBACK")
             j.key("message_activity_sharing"); j.bool(true)
@@ -82,23 +88,29 @@ struct SendLogLines {
             newline()
 
             var ts = sentAt + 1 + Int64(h.below(3, Salt.statusDelay.rawValue, wu, tu, du, key))
-            status(wamid, "sent", ts, recipient, phone, category, error: 0, n: 0, key: key)
+            status(wamid, "sent", ts, who, phone, category, error: 0, n: 0, key: key)
             if delivered {
                 ts += 1 + Int64(h.below(60, Salt.statusDelay.rawValue, wu, tu, du, key | 1 << 40))
-                status(wamid, "delivered", ts, recipient, phone, category, error: 0, n: 1, key: key)
+                status(wamid, "delivered", ts, who, phone, category, error: 0, n: 1, key: key)
                 if i < c.read {
                     ts += 30 + Int64(h.below(10_800, Salt.readDelay.rawValue, wu, tu, du, key))
-                    status(wamid, "read", ts, recipient, phone, nil, error: 0, n: 2, key: key)
+                    status(wamid, "read", ts, who, phone, nil, error: 0, n: 2, key: key)
                 }
             } else {
                 ts += 1 + Int64(h.below(30, Salt.statusDelay.rawValue, wu, tu, du, key | 2 << 40))
-                status(wamid, "failed", ts, recipient, phone, nil, error: errorCode, n: 3, key: key)
+                status(wamid, "failed", ts, who, phone, nil, error: errorCode, n: 3, key: key)
             }
         }
     }
 
     /// One status record; `category` nil = no pricing object (read, failed).
-    private mutating func status(_ wamid: String, _ status: StaticString, _ ts: Int64, _ recipient: String,
+    /// How a recipient shows in the log: a phone number, a business-scoped user id, or both.
+    struct Recipient { var phone: String?; var userID: String? }
+
+    /// Webhooks carry `user_id` from this day (2026-04-01).
+    static let userIDsFrom = CivilDate.dayNumber(year: 2026, month: 4, day: 1)
+
+    private mutating func status(_ wamid: String, _ status: StaticString, _ ts: Int64, _ recipient: Recipient,
                                  _ phone: SimPhoneNumber, _ category: String?, error: Int, n: UInt64, key: UInt64) {
         let w = waba!
         let webhook = business.hash(Salt.webhookForm.rawValue, w.index.u, day.u, key, n) & 1 == 0
@@ -118,7 +130,8 @@ struct SendLogLines {
             j.keyString("id", wamid)
             j.key("status"); j.string(status)
             j.keyString("timestamp", String(ts))
-            j.keyString("recipient_id", recipient)
+            if let phone = recipient.phone { j.keyString("recipient_id", phone) }
+            if let u = recipient.userID { j.keyString("user_id", u) }
             body(category: category, error: error)
             j.endObject(); j.endArray()
             j.endObject()

@@ -43,8 +43,13 @@ public struct SimTemplate: Sendable {
     /// GREEN, YELLOW, RED or UNKNOWN.
     public let qualityScore: String
     public let qualityDate: Int64
-    /// Our assumption of `bid_spec.bid_amount`: the maximum price per delivered message.
-    public let bidAmount: String?
+    /// Max-price as Meta stores it (`optimization_spec.bid_amount`, formerly `bid_spec`): the maximum
+    /// price per 1,000 deliveries in the WABA currency's smallest unit as Meta defines it.
+    public let bidAmount: Int?
+    /// `optimization_spec.bid_strategy` (our assumption of its values: `MAX_PRICE`).
+    public let bidStrategy: String?
+    /// `send_type`: CAMPAIGN, DIRECT or TRIGGER.
+    public let sendType: String
     public let ttlSeconds: Int?
     public let bodyText: String
     public let urlButtonText: String?
@@ -87,6 +92,9 @@ public struct SimWABA: Sendable {
     public let reportsWebsiteLead: Bool
     /// Also listed on the business's client_whatsapp_business_accounts edge (a duplicate to dedupe).
     public let listedAsClient: Bool
+    /// 0: business profiles read fine; 10: every profile answers a permission error (code 10);
+    /// 100: they answer "object does not exist" (code 100, a deleted number).
+    public let profileFailure: Int
     public let recipients: [RecipientCountry]
     public let phoneNumbers: [SimPhoneNumber]
     public let templates: [SimTemplate]

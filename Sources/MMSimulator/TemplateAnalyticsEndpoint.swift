@@ -142,6 +142,7 @@ enum TemplateAnalyticsEndpoint {
         if wants("SENT") { j.key("sent"); j.count(c.sent, quoted: quoted) }
         if wants("DELIVERED") { j.key("delivered"); j.count(c.delivered, quoted: quoted) }
         if wants("READ") { j.key("read"); j.count(c.read, quoted: quoted) }
+        if wants("REPLIED") { j.key("replied"); j.count(c.replied, quoted: quoted) }
         let measured = q.product == .cloudAPI || waba.clickAndConversionMetrics
         if wants("CLICKED"), measured, tpl.urlButtonText != nil || tpl.quickReplyText != nil {
             j.key("clicked")

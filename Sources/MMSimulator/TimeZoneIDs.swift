@@ -21,6 +21,10 @@ public enum TimeZoneIDs {
         "42": "Asia/Shanghai",
         "43": "America/Bogota",
         "47": "Europe/Berlin",
+        "57": "Europe/Paris",
+        "71": "Asia/Kolkata",       // UTC+05:30: a half-hour offset
+        "94": "America/Mexico_City",
+        "128": "Asia/Singapore",
     ]
 
     /// IANA name of a Meta timezone id, if listed.

@@ -3,10 +3,17 @@ import MMCore
 
 /// `mm.dim_waba` and `mm.dim_phone_number`: latest state, updated in place only when a field
 /// changes (`IS DISTINCT FROM` guard), so an unchanged WABA costs no write.
+///
+/// When the WABA's timezone changes (an id that used to fall back to UTC is now in Meta's table, or
+/// the pipeline's `timezone:` changed), the facts already loaded get their `day` re-derived in the
+/// same transaction (`etl.realign_waba_days`), so the next fetch updates them instead of adding a
+/// second row per bucket; the send-log facts of the days touched are then rebuilt.
 extension PGWarehouse {
     public func upsertWABA(_ info: WABAInfo, phones: [PhoneNumberRow], runID: Int64) async throws {
-        try await withConnection { lease in
+        let realigned: (from: String, to: String, moved: Int)? = try await withConnection { lease in
             try lease.connection.transaction { connection in
+                let found = try connection.query("SELECT timezone FROM mm.dim_waba WHERE waba_id = $1 FOR UPDATE", [info.wabaID])
+                let previous = found.count > 0 ? try found.string(0, "timezone") : nil
                 try connection.query("""
                     INSERT INTO mm.dim_waba AS d (waba_id, name, currency, timezone_id, timezone, timezone_source, country,
                         region, industry, mm_onboarding_status, insights_enabled, run_id)
@@ -42,6 +49,24 @@ extension PGWarehouse {
                         """, [phone.wabaID, phone.phoneNumberID, phone.displayPhoneNumber, phone.verifiedName,
                               phone.qualityRating, phone.vertical, runID])
                 }
+                guard let previous, previous != info.timezone else { return nil }
+                let r = try connection.query("SELECT first_day::text AS f, last_day::text AS l, moved FROM etl.realign_waba_days($1, $2)",
+                                             [info.wabaID, info.timezone])
+                guard let from = try r.string(0, "f"), let to = try r.string(0, "l") else { return nil }
+                return (from, to, try r.int(0, "moved") ?? 0)
+            }
+        }
+        if let realigned {
+            logger.warning("WABA timezone changed: loaded facts moved to its local days", metadata: [
+                "waba": .string(info.wabaID), "timezone": .string(info.timezone), "rows_moved": .stringConvertible(realigned.moved),
+                "from": .string(realigned.from), "to": .string(realigned.to),
+            ])
+            // The facts moved with the zone (committed above); the send-log facts are derived and a
+            // failure here only leaves them stale until the next transform covers these days.
+            do { _ = try await runTransforms(from: realigned.from, to: realigned.to) } catch {
+                logger.error("send-log facts not rebuilt for the moved days", metadata: [
+                    "waba": .string(info.wabaID), "from": .string(realigned.from), "to": .string(realigned.to), "error": .string("\(error)"),
+                ])
             }
         }
     }

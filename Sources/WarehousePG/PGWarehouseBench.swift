@@ -153,7 +153,7 @@ public enum PGWarehouseBench {
 
     private static func textFields(_ r: PricingRow) -> [String?] {
         [r.wabaID, r.granularity, String(r.bucketStart), r.phoneNumber, r.country, r.pricingCategory, r.pricingType, r.tier,
-         r.day, String(r.bucketEnd), r.product.rawValue, String(r.volume), r.cost.map(DecimalText.plain), r.currency, r.wabaTimezone]
+         r.dimensions, r.day, String(r.bucketEnd), r.product.rawValue, String(r.volume), r.cost.map(DecimalText.plain), r.currency, r.wabaTimezone]
     }
 
     private static func runPSQL(_ psql: String, conninfo: String, commands: [String]) throws {

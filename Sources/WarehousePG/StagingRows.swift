@@ -49,7 +49,7 @@ struct StagingRows {
         StagingRows(.pricing, rows, day: \.day) { r, w in
             w.field(r.wabaID); w.field(text(r.granularity)); w.field(r.bucketStart); w.field(text(r.phoneNumber))
             w.field(text(r.country)); w.field(text(r.pricingCategory)); w.field(text(r.pricingType)); w.field(text(r.tier))
-            w.field(r.day); w.field(r.bucketEnd); w.field(r.product.rawValue); w.field(r.volume); decimal(r.cost, w)
+            w.field(text(r.dimensions)); w.field(r.day); w.field(r.bucketEnd); w.field(r.product.rawValue); w.field(r.volume); decimal(r.cost, w)
             w.field(text(r.currency)); w.field(text(r.wabaTimezone))
         }
     }
@@ -60,7 +60,7 @@ struct StagingRows {
             w.field(text(r.productType)); w.field(r.bucketStart); w.field(r.bucketEnd); w.field(r.sent)
             w.field(r.delivered); w.field(r.read); w.field(r.urlClicks); w.field(r.uniqueURLClicks)
             w.field(r.quickReplyClicks); decimal(r.amountSpent, w); decimal(r.costPerDelivered, w); decimal(r.costPerURLClick, w)
-            w.field(text(r.currency)); w.field(text(r.wabaTimezone))
+            w.field(text(r.currency)); w.field(text(r.wabaTimezone)); w.field(r.replied)
         }
     }
 
@@ -83,7 +83,7 @@ struct StagingRows {
         for r in rows {
             w.field(r.wabaID); w.field(text(r.templateID)); w.field(text(r.name)); w.field(text(r.language))
             w.field(text(r.category)); w.field(text(r.status)); w.field(text(r.qualityScore)); decimal(r.bidAmount, w)
-            w.field(text(r.bidCurrency)); w.field(r.ttlSeconds)
+            w.field(text(r.bidCurrency)); w.field(r.ttlSeconds); w.field(text(r.bidStrategy)); w.field(text(r.sendType))
             try w.endRow()
         }
     }

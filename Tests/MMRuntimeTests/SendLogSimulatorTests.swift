@@ -29,6 +29,8 @@ struct SendLogSimulatorTests {
             let summary = try await h.ingest().load(paths: files, runID: nil)
             #expect(summary.failures.isEmpty && summary.rejected == 0, "\(summary)")
             #expect(summary.records > 1_000)
+            // Recipients known only by a business-scoped user id (no phone) load with a hash and a country.
+            #expect(try h.scalar("SELECT count(*) FROM sendlog.messages WHERE recipient_hash IS NULL OR recipient_country IS NULL") == "0")
 
             let range = "day BETWEEN '\(start)' AND '\(Self.asOf)'"
             let both = Int(try h.scalar("SELECT count(*) FROM mm.v_reconciliation WHERE presence = 'both' AND \(range)") ?? "0")!

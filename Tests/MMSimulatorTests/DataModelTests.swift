@@ -107,7 +107,11 @@ import Testing
                 #expect(lite == mm.reduce(0) { $0 + $1.delivered })
                 let liteCost = rows.filter { $0.category == "MARKETING_LITE" }.reduce(Int64(0)) { $0 + $1.costMicros }
                 #expect(liteCost == mm.reduce(Int64(0)) { $0 + $1.amountSpentMicros })
-                for r in rows where r.type != "REGULAR" { #expect(r.tier == nil && r.costMicros == 0) }
+                // Free types have no tier; service-window messages are charged from 2026-10-01.
+                for r in rows where r.type != "REGULAR" {
+                    #expect(r.tier == nil)
+                    #expect((r.costMicros > 0) == (r.type == "FREE_CUSTOMER_SERVICE" && d >= SimulatedBusiness.serviceChargedFrom))
+                }
             }
         }
         let categories = Set((asOfDay - 60...asOfDay).flatMap { d in business.pricingRows(waba: 0, day: d).map(\.category) })

@@ -79,11 +79,14 @@ import Testing
                 if m.statuses.contains("failed") { t.failed += 1; #expect(m.errors.count == 1) }
                 tally[key] = t
                 #expect(m.categories == [product == "mm_api" ? "marketing_lite" : (b.template(id: s["template_id"] as! String)!.template.category.lowercased())])
-                let recipient = s["recipient"] as! String
-                #expect(recipient.hasPrefix("+") && recipient.dropFirst().allSatisfy(\.isNumber))
-                if recipient.hasPrefix("+1") { #expect(m.errors == [131_049]) }
+                // A phone number, or (users with a username, 2026) only a business-scoped user id "CC.digits".
+                let recipient = s["recipient"] as? String, userID = s["user_id"] as? String
+                #expect(recipient != nil || userID != nil)
+                if let recipient { #expect(recipient.hasPrefix("+") && recipient.dropFirst().allSatisfy(\.isNumber)) }
+                let country = recipientCountry(phone: recipient, userID: userID, waba: w)
+                if let userID { #expect(userID.hasPrefix(country + ".")) }
+                if country == "US" { #expect(m.errors == [131_049]) }
                 if product == "mm_api", m.statuses.contains("delivered") {
-                    let country = w.recipients.filter { recipient.dropFirst().hasPrefix($0.callingCode) }.max { $0.callingCode.count < $1.callingCode.count }!.country
                     deliveredByCountry["\(w.id)/\(day)/\(country)", default: 0] += 1
                 }
                 #expect(s["product_policy"] as? String == "CLOUD_API_FALLBACK" && s["message_activity_sharing"] as? Bool == true)
@@ -140,4 +143,14 @@ import Testing
         print("send log bytes/day (3 WABAs x 25 templates): \(perDay), 30 days ≈ \(perDay * 30 / 1_000_000) MB")
         #expect(perDay * 30 < 80_000_000)
     }
+}
+
+/// A logged recipient's country: by the longest calling code of its phone number, else the prefix
+/// of its business-scoped user id ("BR.1502…").
+func recipientCountry(phone: String?, userID: String?, waba w: SimWABA) -> String {
+    if let r = phone {
+        let byCode = w.recipients.filter { r.dropFirst().hasPrefix($0.callingCode) }
+        return byCode.max { $0.callingCode.count < $1.callingCode.count }?.country ?? ""
+    }
+    return String((userID ?? "").prefix { $0 != "." })
 }

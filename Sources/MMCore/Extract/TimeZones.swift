@@ -2,21 +2,19 @@ import Foundation
 
 /// WABA timezones. The WABA field `timezone_id` is Meta's numeric id (the Marketing API's timezone
 /// table), not an IANA name (reference §8). The IANA name comes, in order, from the pipeline file's
-/// `timezone:`, a `waba_timezone` echoed by `template_analytics`, this table, else UTC with a diagnostic.
+/// `timezone:`, a `waba_timezone` echoed by `template_analytics`, Meta's table, else UTC with a diagnostic.
 public enum TimeZones {
-    /// Common ids of Meta's timezone table. Unknown ids fall back (diagnosed), never guessed.
-    public static let byMetaID: [String: String] = [
-        "0": "UTC", "1": "America/Los_Angeles", "2": "America/Denver", "3": "Pacific/Honolulu", "4": "America/Anchorage",
-        "5": "America/Phoenix", "6": "America/Chicago", "7": "America/New_York", "8": "Asia/Dubai",
-        "10": "America/Argentina/Buenos_Aires", "15": "Australia/Sydney", "25": "America/Sao_Paulo", "35": "America/Toronto",
-        "42": "Asia/Shanghai", "43": "America/Bogota", "47": "Europe/Berlin",
-    ]
+    /// Meta's whole timezone-id table (`MetaTimeZoneTable`, from `data/meta-timezone-ids.tsv`).
+    /// Id 0 (`UNKNOWN`) and ids Meta adds later are absent: they fall back (diagnosed), never guessed.
+    public static var byMetaID: [String: String] { MetaTimeZoneTable.ianaByID }
 
     /// Resolves the IANA name and its source (`pipeline`, `response`, `table`, `utc-fallback`).
     public static func resolve(override: String?, echoed: String?, metaID: String?) -> (name: String, source: String) {
         if let o = override, TimeZone(identifier: o) != nil { return (o, "pipeline") }
         if let e = echoed, TimeZone(identifier: e) != nil { return (e, "response") }
-        if let id = metaID, let n = byMetaID[id] { return (n, "table") }
+        if let id = metaID?.trimmingCharacters(in: .whitespaces), let n = byMetaID[id], TimeZone(identifier: n) != nil {
+            return (n, "table")
+        }
         return ("UTC", "utc-fallback")
     }
 

@@ -61,6 +61,8 @@ extension FactTable {
         FactColumn("pricing_category", .key, "text"),
         FactColumn("pricing_type", .key, "text"),
         FactColumn("tier", .key, "text"),
+        // The grain (requested dimension set): part of the key, so two grains never overwrite each other.
+        FactColumn("dimensions", .key, "text"),
         FactColumn("day", .key, "date"),
         epoch("bucket_end"),
         FactColumn("product", .value, "text"),
@@ -90,6 +92,7 @@ extension FactTable {
         FactColumn("cost_per_url_click", .value, "numeric"),
         FactColumn("currency", .value, "text"),
         FactColumn("waba_timezone", .value, "text"),
+        FactColumn("replied", .value, "bigint"),
     ])
 
     /// `mm.fact_template_clicks`.

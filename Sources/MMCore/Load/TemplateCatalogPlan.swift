@@ -18,7 +18,7 @@ public enum TemplateCatalogPlan {
     public static let columns: [(name: String, type: String)] = [
         ("waba_id", "text"), ("template_id", "text"), ("name", "text"), ("language", "text"),
         ("category", "text"), ("status", "text"), ("quality_score", "text"), ("bid_amount", "numeric"),
-        ("bid_currency", "text"), ("ttl_seconds", "bigint"),
+        ("bid_currency", "text"), ("ttl_seconds", "bigint"), ("bid_strategy", "text"), ("send_type", "text"),
     ]
 
     /// The versioned attributes (everything but the key).

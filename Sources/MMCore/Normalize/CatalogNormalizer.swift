@@ -5,15 +5,18 @@ import Foundation
 public enum CatalogNormalizer {
     struct Template: Decodable {
         struct Quality: Decodable { var score: String? }
-        struct Bid: Decodable { var bid_amount: LenientDecimal?; var currency: String? }
+        struct Bid: Decodable { var bid_amount: LenientDecimal?; var bid_strategy: String?; var currency: String? }
         var id: String
         var name: String?
         var language: String?
         var category: String?
         var status: String?
         var quality_score: Quality?
+        /// Since 2026-06 (changelog); `bid_spec` is the retired name, read when the new one is absent.
+        var optimization_spec: Bid?
         var bid_spec: Bid?
         var message_send_ttl_seconds: LenientDecimal?
+        var send_type: String?
     }
 
     public static func normalize(_ bytes: [UInt8], context: PageContext) throws -> NormalizedBatch {
@@ -21,11 +24,12 @@ public enum CatalogNormalizer {
         var batch = NormalizedBatch()
         for t in page.data {
             batch.dataPoints += 1
+            let bid = t.optimization_spec ?? t.bid_spec
             batch.templates.append(TemplateRow(
                 wabaID: context.wabaID, templateID: t.id, name: t.name ?? "", language: t.language ?? "",
                 category: t.category ?? "", status: t.status ?? "", qualityScore: t.quality_score?.score ?? "",
-                bidAmount: t.bid_spec?.bid_amount?.value, bidCurrency: t.bid_spec?.currency ?? (t.bid_spec == nil ? "" : context.currency),
-                ttlSeconds: t.message_send_ttl_seconds?.int64))
+                bidAmount: bid?.bid_amount?.value, bidCurrency: bid?.currency ?? (bid?.bid_amount == nil ? "" : context.currency),
+                ttlSeconds: t.message_send_ttl_seconds?.int64, bidStrategy: bid?.bid_strategy ?? "", sendType: t.send_type ?? ""))
         }
         return batch
     }

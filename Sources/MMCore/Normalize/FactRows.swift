@@ -1,8 +1,8 @@
 import Foundation
 
 /// One `mm.fact_pricing` row: a `pricing_analytics` data point.
-/// Key: waba_id, granularity, bucket_start, phone_number, country, pricing_category, pricing_type, tier
-/// (absent dimensions are empty strings in the key).
+/// Key: waba_id, granularity, bucket_start, phone_number, country, pricing_category, pricing_type, tier,
+/// dimensions (absent dimensions are empty strings in the key; `dimensions` names the grain requested).
 public struct PricingRow: Sendable, Hashable {
     public var wabaID: String
     public var granularity: String
@@ -23,14 +23,16 @@ public struct PricingRow: Sendable, Hashable {
     public var cost: Decimal?
     public var currency: String
     public var wabaTimezone: String
+    /// The grain: the requested dimension set, canonical (`PricingGrain.canonical`), e.g. `COUNTRY,PRICING_CATEGORY`.
+    public var dimensions: String
 
     public init(wabaID: String, granularity: String, bucketStart: Int64, bucketEnd: Int64, day: String,
                 phoneNumber: String, country: String, pricingCategory: String, pricingType: String, tier: String,
-                product: Product, volume: Int64, cost: Decimal?, currency: String, wabaTimezone: String) {
+                product: Product, volume: Int64, cost: Decimal?, currency: String, wabaTimezone: String, dimensions: String = "") {
         self.wabaID = wabaID; self.granularity = granularity; self.bucketStart = bucketStart; self.bucketEnd = bucketEnd
         self.day = day; self.phoneNumber = phoneNumber; self.country = country; self.pricingCategory = pricingCategory
         self.pricingType = pricingType; self.tier = tier; self.product = product; self.volume = volume
-        self.cost = cost; self.currency = currency; self.wabaTimezone = wabaTimezone
+        self.cost = cost; self.currency = currency; self.wabaTimezone = wabaTimezone; self.dimensions = dimensions
     }
 }
 
@@ -56,16 +58,20 @@ public struct TemplateDailyRow: Sendable, Hashable {
     public var costPerURLClick: Decimal?
     public var currency: String
     public var wabaTimezone: String
+    /// Metric `REPLIED` (data point key `replied`); nil when the response has none.
+    public var replied: Int64?
 
     public init(wabaID: String, templateID: String, product: Product, productType: String, day: String,
                 bucketStart: Int64, bucketEnd: Int64, sent: Int64, delivered: Int64, read: Int64,
                 urlClicks: Int64, uniqueURLClicks: Int64, quickReplyClicks: Int64, amountSpent: Decimal?,
-                costPerDelivered: Decimal?, costPerURLClick: Decimal?, currency: String, wabaTimezone: String) {
+                costPerDelivered: Decimal?, costPerURLClick: Decimal?, currency: String, wabaTimezone: String,
+                replied: Int64? = nil) {
         self.wabaID = wabaID; self.templateID = templateID; self.product = product; self.productType = productType
         self.day = day; self.bucketStart = bucketStart; self.bucketEnd = bucketEnd; self.sent = sent
         self.delivered = delivered; self.read = read; self.urlClicks = urlClicks; self.uniqueURLClicks = uniqueURLClicks
         self.quickReplyClicks = quickReplyClicks; self.amountSpent = amountSpent; self.costPerDelivered = costPerDelivered
         self.costPerURLClick = costPerURLClick; self.currency = currency; self.wabaTimezone = wabaTimezone
+        self.replied = replied
     }
 }
 
@@ -113,17 +119,24 @@ public struct TemplateRow: Sendable, Hashable {
     public var category: String
     public var status: String
     public var qualityScore: String
-    /// Max price (`bid_spec.bid_amount`), when set.
+    /// Max price as Meta stores it (`optimization_spec.bid_amount`, else the retired `bid_spec.bid_amount`):
+    /// the maximum price per 1,000 deliveries in the currency's smallest unit as Meta defines it. Raw.
     public var bidAmount: Decimal?
     public var bidCurrency: String
+    /// `bid_strategy` beside `bid_amount`, as returned; empty when none.
+    public var bidStrategy: String
     /// `message_send_ttl_seconds`, when set.
     public var ttlSeconds: Int64?
+    /// `send_type` (CAMPAIGN, DIRECT, TRIGGER, or any new value as returned); empty when none.
+    public var sendType: String
 
     public init(wabaID: String, templateID: String, name: String, language: String, category: String, status: String,
-                qualityScore: String, bidAmount: Decimal?, bidCurrency: String, ttlSeconds: Int64?) {
+                qualityScore: String, bidAmount: Decimal?, bidCurrency: String, ttlSeconds: Int64?,
+                bidStrategy: String = "", sendType: String = "") {
         self.wabaID = wabaID; self.templateID = templateID; self.name = name; self.language = language
         self.category = category; self.status = status; self.qualityScore = qualityScore
         self.bidAmount = bidAmount; self.bidCurrency = bidCurrency; self.ttlSeconds = ttlSeconds
+        self.bidStrategy = bidStrategy; self.sendType = sendType
     }
 }
 
@@ -186,7 +199,7 @@ public struct NormalizedBatch: Sendable {
 
 /// Something worth telling that did not stop the run: an unknown enum, an unknown metric, a dropped data point.
 public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
-    public enum Kind: String, Sendable, Codable { case unknownEnum = "unknown_enum", unknownMetric = "unknown_metric", droppedDataPoint = "dropped_data_point", timezoneFallback = "timezone_fallback", other }
+    public enum Kind: String, Sendable, Codable { case unknownEnum = "unknown_enum", unknownMetric = "unknown_metric", droppedDataPoint = "dropped_data_point", timezoneFallback = "timezone_fallback", optionalCallFailed = "optional_call_failed", pricingGrainChanged = "pricing_grain_changed", other }
     public var kind: Kind
     /// e.g. `pricing_category`, `product_type`, a metric name, or a file path.
     public var subject: String

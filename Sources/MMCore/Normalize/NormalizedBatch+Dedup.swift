@@ -3,7 +3,7 @@
 extension NormalizedBatch {
     public func deduplicated() -> NormalizedBatch {
         var out = self
-        out.pricing = Self.lastWins(pricing) { "\($0.wabaID)|\($0.granularity)|\($0.bucketStart)|\($0.phoneNumber)|\($0.country)|\($0.pricingCategory)|\($0.pricingType)|\($0.tier)" }
+        out.pricing = Self.lastWins(pricing) { "\($0.wabaID)|\($0.granularity)|\($0.bucketStart)|\($0.phoneNumber)|\($0.country)|\($0.pricingCategory)|\($0.pricingType)|\($0.tier)|\($0.dimensions)" }
         out.templateDaily = Self.lastWins(templateDaily) { "\($0.wabaID)|\($0.templateID)|\($0.product.rawValue)|\($0.day)" }
         out.templateClicks = Self.lastWins(templateClicks) { "\($0.wabaID)|\($0.templateID)|\($0.product.rawValue)|\($0.day)|\($0.buttonType)|\($0.buttonContent)" }
         out.conversions = Self.lastWins(conversions) { "\($0.wabaID)|\($0.templateID)|\($0.product.rawValue)|\($0.day)|\($0.metric)" }

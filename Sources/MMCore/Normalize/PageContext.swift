@@ -10,13 +10,15 @@ public struct PageContext: Sendable, Hashable {
     public var useWABATimezone: Bool
     /// For pricing: the granularity requested.
     public var granularity: String
+    /// For pricing: the grain, the requested dimension set (`PricingGrain.canonical`).
+    public var pricingDimensions: String
     /// Where the bytes are (archive path), for error messages.
     public var source: String
 
     public init(wabaID: String, currency: String, timezone: String, requestedProductType: String? = nil,
-                useWABATimezone: Bool = false, granularity: String = "DAILY", source: String) {
+                useWABATimezone: Bool = false, granularity: String = "DAILY", pricingDimensions: String = "", source: String) {
         self.wabaID = wabaID; self.currency = currency; self.timezone = timezone
         self.requestedProductType = requestedProductType; self.useWABATimezone = useWABATimezone
-        self.granularity = granularity; self.source = source
+        self.granularity = granularity; self.pricingDimensions = pricingDimensions; self.source = source
     }
 }

@@ -36,7 +36,8 @@ public enum PricingNormalizer {
                     day: TimeZones.localDay(epochSeconds: start, in: context.timezone).description,
                     phoneNumber: p.phone_number ?? "", country: p.country ?? "", pricingCategory: category,
                     pricingType: p.pricing_type ?? "", tier: p.tier ?? "", product: Product.ofPricingCategory(category),
-                    volume: volume, cost: p.cost?.value, currency: context.currency, wabaTimezone: context.timezone))
+                    volume: volume, cost: p.cost?.value, currency: context.currency, wabaTimezone: context.timezone,
+                    dimensions: context.pricingDimensions))
             }
         }
         for (value, count) in unknown.sorted(by: { $0.key < $1.key }) {

@@ -5,6 +5,8 @@ import Foundation
 /// Conversion metrics are undocumented in shape (reference §2): they are read both as extra numeric
 /// keys on a data point (`"website_purchases": 3`) and as `{type, value}` entries of a
 /// `conversions` array. Every name is kept, lower-cased; names we have never seen are diagnosed.
+/// `replied` (metric `REPLIED`, 2026) is a delivery metric, not a conversion: it becomes the
+/// `replied` column of the daily row, so no conversion total counts it.
 public enum TemplateAnalyticsNormalizer {
     struct Series: Decodable {
         var product_type: String?
@@ -21,12 +23,13 @@ public enum TemplateAnalyticsNormalizer {
         var sent: LenientDecimal?
         var delivered: LenientDecimal?
         var read: LenientDecimal?
+        var replied: LenientDecimal?
         var clicked: [Click]
         var cost: [TypedValue]
         var conversions: [(String, Decimal)]
         var unknownKeys: [String]
 
-        static let fixedKeys: Set<String> = ["template_id", "start", "end", "sent", "delivered", "read", "clicked", "cost", "conversions"]
+        static let fixedKeys: Set<String> = ["template_id", "start", "end", "sent", "delivered", "read", "replied", "clicked", "cost", "conversions"]
 
         init(from decoder: Decoder) throws {
             let c = try decoder.container(keyedBy: AnyKey.self)
@@ -37,6 +40,7 @@ public enum TemplateAnalyticsNormalizer {
             sent = try c.decodeIfPresent(LenientDecimal.self, forKey: AnyKey("sent"))
             delivered = try c.decodeIfPresent(LenientDecimal.self, forKey: AnyKey("delivered"))
             read = try c.decodeIfPresent(LenientDecimal.self, forKey: AnyKey("read"))
+            replied = try c.decodeIfPresent(LenientDecimal.self, forKey: AnyKey("replied"))
             clicked = try c.decodeIfPresent([Click].self, forKey: AnyKey("clicked")) ?? []
             cost = try c.decodeIfPresent([TypedValue].self, forKey: AnyKey("cost")) ?? []
             var conv: [(String, Decimal)] = []
@@ -87,7 +91,7 @@ public enum TemplateAnalyticsNormalizer {
                 case .date(let d): end = context.useWABATimezone ? TimeZones.localMidnight(d, in: tz) : d.epochSecondsUTC
                 }
                 guard let sent = (p.sent ?? LenientDecimal(0)).int64, let delivered = (p.delivered ?? LenientDecimal(0)).int64,
-                      let read = (p.read ?? LenientDecimal(0)).int64 else {
+                      let read = (p.read ?? LenientDecimal(0)).int64, p.replied.map({ $0.int64 != nil }) ?? true else {
                     batch.diagnostics.append(Diagnostic(kind: .droppedDataPoint, subject: "\(context.source) template \(p.templateID)", value: "non-integer count"))
                     continue
                 }
@@ -117,7 +121,7 @@ public enum TemplateAnalyticsNormalizer {
                     wabaID: context.wabaID, templateID: p.templateID, product: product, productType: rawType, day: day.description,
                     bucketStart: start, bucketEnd: end, sent: sent, delivered: delivered, read: read, urlClicks: url,
                     uniqueURLClicks: unique, quickReplyClicks: quick, amountSpent: spent, costPerDelivered: perDelivered,
-                    costPerURLClick: perClick, currency: context.currency, wabaTimezone: tz))
+                    costPerURLClick: perClick, currency: context.currency, wabaTimezone: tz, replied: p.replied?.int64))
                 for (metric, value) in p.conversions {
                     if !knownConversionMetrics.contains(metric) { unknownMetrics[metric, default: 0] += 1 }
                     batch.conversions.append(ConversionRow(wabaID: context.wabaID, templateID: p.templateID, product: product,

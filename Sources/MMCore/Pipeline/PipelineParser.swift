@@ -159,5 +159,7 @@ public enum PipelineParser {
 }
 
 extension CatalogDataset {
-    public static let defaultFields = ["id", "name", "language", "category", "status", "quality_score", "bid_spec", "message_send_ttl_seconds"]
+    /// `optimization_spec` holds the max-price since 2026-06 (`bid_spec`, its retired name, is still read when a pipeline asks for it).
+    public static let defaultFields = ["id", "name", "language", "category", "status", "quality_score", "optimization_spec",
+                                       "message_send_ttl_seconds", "send_type"]
 }

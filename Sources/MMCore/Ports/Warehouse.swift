@@ -154,6 +154,8 @@ public protocol Warehouse: Sendable {
     func completedBackfillChunks(backfillKey: String) async throws -> Set<SliceIdentity>
     /// Runs the SQL transforms (`sql/transforms/*.sql`, in order) for WABA-local days [from, to].
     func runTransforms(from: String, to: String) async throws -> [String: Double]
+    /// The latest loaded pricing grain of each WABA at `granularity`, with the days it covers.
+    func loadedPricingGrains(granularity: String) async throws -> [LoadedPricingGrain]
 }
 
 /// Key of a watermark.

@@ -73,8 +73,8 @@ public enum RecipientPrivacy {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// JSON keys whose value is a phone number in send-log and webhook lines.
-    static let phoneKeys: [String] = ["recipient", "recipient_id", "to", "wa_id", "input", "phone", "phone_number", "msisdn"]
+    /// JSON keys whose value is a phone number (or a business-scoped `user_id`) in send-log and webhook lines.
+    static let phoneKeys: [String] = ["recipient", "recipient_id", "to", "wa_id", "input", "phone", "phone_number", "msisdn", "user_id"]
 
     /// The raw text of a rejected JSON line made safe to store: the values of phone keys
     /// (`"recipient": "+49…"`, even cut short by a truncated line) become `"<phone>"`, any

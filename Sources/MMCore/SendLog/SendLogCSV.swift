@@ -65,7 +65,7 @@ public enum SendLogCSV {
         case kind, wamid, sentAt = "sent_at", wabaID = "waba_id", phoneNumberID = "phone_number_id"
         case templateID = "template_id", templateName = "template_name", language, recipient
         case endpoint, productPolicy = "product_policy", messageActivitySharing = "message_activity_sharing", campaign
-        case status, timestamp, recipientID = "recipient_id"
+        case status, timestamp, recipientID = "recipient_id", userID = "user_id"
         case pricingCategory = "pricing_category", pricingType = "pricing_type", pricingModel = "pricing_model", billable
         case originType = "origin_type", errorCode = "error_code", errorTitle = "error_title"
         case errorDetails = "error_details", errors
@@ -81,7 +81,8 @@ public enum SendLogCSV {
             return Column(rawValue: h) ?? aliases[h]
         }
 
-        var carriesPhoneNumber: Bool { self == .recipient || self == .recipientID }
+        /// Columns that identify the recipient (phone numbers, business-scoped user ids): blanked in rejected lines.
+        var carriesPhoneNumber: Bool { self == .recipient || self == .recipientID || self == .userID }
     }
 
     /// A parsed header: which field index holds which column.

@@ -13,6 +13,8 @@ struct SendLogFields {
     var language: String?
     var recipient: String?
     var recipientID: String?
+    /// `user_id`: the recipient's business-scoped user id (`BR.1502576394655843`), since 2026.
+    var userID: String?
     var endpoint: String?
     var productPolicy: String?
     var messageActivitySharing: Bool?
@@ -50,6 +52,7 @@ extension SendLogFields {
             case "language": f.language = try s.scalarText(field: "language")
             case "recipient": f.recipient = try s.scalarText(field: "recipient")
             case "recipient_id": f.recipientID = try s.scalarText(field: "recipient_id")
+            case "user_id": f.userID = try s.scalarText(field: "user_id")
             case "endpoint": f.endpoint = try s.scalarText(field: "endpoint")
             case "product_policy": f.productPolicy = try s.scalarText(field: "product_policy")
             case "message_activity_sharing": f.messageActivitySharing = try s.bool(field: "message_activity_sharing")
@@ -199,7 +202,7 @@ extension SendLogFields {
         }
         kind = v(.kind); wamid = v(.wamid); sentAt = v(.sentAt); wabaID = v(.wabaID); phoneNumberID = v(.phoneNumberID)
         templateID = v(.templateID); templateName = v(.templateName); language = v(.language); recipient = v(.recipient)
-        recipientID = v(.recipientID); endpoint = v(.endpoint); productPolicy = v(.productPolicy)
+        recipientID = v(.recipientID); userID = v(.userID); endpoint = v(.endpoint); productPolicy = v(.productPolicy)
         messageActivitySharing = try flag(.messageActivitySharing); campaign = v(.campaign); status = v(.status)
         timestamp = v(.timestamp); pricingCategory = v(.pricingCategory); pricingType = v(.pricingType)
         pricingModel = v(.pricingModel); billable = try flag(.billable); originType = v(.originType)

@@ -1,5 +1,6 @@
 /// Validates raw fields and builds records, applying privacy on the way: recipient numbers become
-/// a hash and a country here, and are masked in error texts.
+/// a hash and a country here, and are masked in error texts. A recipient known only by its
+/// business-scoped `user_id` (no phone number: users with a username) is hashed the same way.
 struct SendLogRecordBuilder {
     let hasher: any RecipientHasher
 
@@ -50,7 +51,7 @@ struct SendLogRecordBuilder {
         guard let at = SendLogTime.parse(raw) else {
             throw SendLogReject(reason: .badTimestamp, detail: "sent_at \(shortQuoted(raw)) is neither epoch seconds nor ISO-8601")
         }
-        let who = RecipientPrivacy.protect(f.recipient ?? f.recipientID, with: hasher)
+        let who = RecipientPrivacy.protect(f.recipient ?? f.recipientID, with: hasher) ?? BusinessScopedUserID.protect(f.userID, with: hasher)
         return SendRecord(wamid: wamid, sentAt: at, wabaID: nonEmpty(f.wabaID), phoneNumberID: nonEmpty(f.phoneNumberID),
                           templateID: nonEmpty(f.templateID), templateName: nonEmpty(f.templateName), language: nonEmpty(f.language),
                           recipientHash: who?.hash, recipientCountry: who?.country, endpoint: nonEmpty(f.endpoint),
@@ -66,7 +67,7 @@ struct SendLogRecordBuilder {
         guard let ts = SendLogTime.parse(raw) else {
             throw SendLogReject(reason: .badTimestamp, detail: "\(at)timestamp \(shortQuoted(raw)) is neither epoch seconds nor ISO-8601")
         }
-        let who = RecipientPrivacy.protect(f.recipientID ?? f.recipient, with: hasher)
+        let who = RecipientPrivacy.protect(f.recipientID ?? f.recipient, with: hasher) ?? BusinessScopedUserID.protect(f.userID, with: hasher)
         let errors = f.errors.map { e in
             StatusError(code: e.code,
                         title: e.title.map { RecipientPrivacy.maskPhoneNumbers(in: $0, knownDigits: who?.digits) },

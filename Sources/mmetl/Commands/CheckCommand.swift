@@ -32,8 +32,14 @@ struct CheckCommand: AsyncParsableCommand {
             do {
                 let conn = try PGConnection(comp.databaseURL(config), logger: logger)
                 let plan = try MigrationRunner(directory: try comp.sqlRoot().appendingPathComponent("migrations")).plan(on: conn)
-                if plan.pending.isEmpty { passed.append("database: \(conn.target) reachable and migrated") }
-                else { problems.append("database: \(plan.pending.count) migration(s) pending on \(conn.target) — fix: mmetl migrate --pipeline \(pipeline)") }
+                if plan.pending.isEmpty {
+                    passed.append("database: \(conn.target) reachable and migrated")
+                    if let pricing = config.pricing {
+                        let changes = PricingGrain.changes(loaded: try PGWarehouse.loadedPricingGrains(on: conn, granularity: pricing.granularity),
+                                                           granularity: pricing.granularity, configuredDimensions: pricing.dimensions)
+                        problems += changes.map { "pricing: \($0)".replacingOccurrences(of: "<file>", with: pipeline) }
+                    }
+                } else { problems.append("database: \(plan.pending.count) migration(s) pending on \(conn.target) — fix: mmetl migrate --pipeline \(pipeline)") }
             } catch {
                 problems.append("database: \(error) — fix: set \(config.warehouse.urlEnv ?? "the PG* variables") to a reachable libpq URI")
             }
