@@ -51,7 +51,10 @@ let package = Package(
             "MMCore", "MMRuntime", "WarehousePG", "GraphHTTP", "ArchiveGzip", "MMSimulator",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
-        ]),
+        ], plugins: ["BuildRevision"]),
+
+        // Bakes `git describe` into the executable before each build (see Plugins/BuildRevision).
+        .plugin(name: "BuildRevision", capability: .buildTool()),
 
         // Test support: a throwaway-database helper and simulator launcher used by the test targets.
         .target(name: "MMTestSupport", dependencies: ["WarehousePG", "MMSimulator", "MMCore"]),
