@@ -4,8 +4,12 @@ SHELL := /bin/bash
 SWIFT ?= swift
 # Two cores: one job per core.
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# make install PREFIX=/usr/local DESTDIR=/tmp/pkg (DESTDIR for packagers); make uninstall the same way.
+PREFIX ?= /usr/local
+DESTDIR ?=
+RELEASE_BIN := .build/release/mmetl
 
-.PHONY: help deps build release test faults demo bench clean-local
+.PHONY: help deps build release release-static test faults demo bench install uninstall dist dist-check clean-local
 
 help:
 	@echo "make demo    install what is missing, build, start a local PostgreSQL and the Graph API simulator,"
@@ -13,6 +17,8 @@ help:
 	@echo "make test    install, build, start a throwaway PostgreSQL and run every test"
 	@echo "make bench   release build; end-to-end throughput, memory and API efficiency figures"
 	@echo "make faults  the fault matrix: the binary through every fault, with exit codes, rows lost/duplicated, secrets"
+	@echo "make install PREFIX=/usr/local [DESTDIR=]   release build, Swift runtime inside; make uninstall"
+	@echo "make dist    dist/mmetl-<version>-linux-<arch>.tar.gz + .sha256; make dist-check also tests it"
 
 deps:
 	@bash scripts/install-deps.sh
@@ -23,7 +29,29 @@ build: deps
 release: deps
 	$(SWIFT) build -c release -j $(JOBS)
 
+# The release binary that install and dist ship: the Swift runtime, Foundation and Dispatch linked in,
+# so a host needs only the Debian runtime libraries of docs/install.md.
+release-static: deps
+	$(SWIFT) build -c release --static-swift-stdlib --product mmetl -j $(JOBS)
+
+install: release-static
+	bash scripts/install.sh install --binary $(RELEASE_BIN) --prefix "$(PREFIX)" --destdir "$(DESTDIR)"
+
+uninstall:
+	bash scripts/install.sh uninstall --prefix "$(PREFIX)" --destdir "$(DESTDIR)"
+
+dist: release-static
+	bash scripts/dist.sh --binary $(RELEASE_BIN) --out dist
+
+# The archive unpacked outside the checkout: ldd shows no Swift library; migrate, run, status work.
+dist-check: dist
+	$(SWIFT) build --build-tests -j $(JOBS)
+	bash scripts/with-postgres.sh env MMETL_DIST_ARCHIVE="$(CURDIR)/dist/mmetl-$$($(RELEASE_BIN) --version | cut -d' ' -f1)-linux-$$(uname -m).tar.gz" \
+		$(SWIFT) test --skip-build --filter InstallTests
+
 # Every test against a real, throwaway PostgreSQL (initdb into a temp dir; removed on exit).
+# The install tests use the debug binary; the release archive's test is `make dist-check` (its
+# static release build would about double make test's time: see docs/install.md).
 test: deps
 	$(SWIFT) build --build-tests -j $(JOBS)
 	bash scripts/with-postgres.sh $(SWIFT) test --skip-build

@@ -51,7 +51,19 @@ let package = Package(
             "MMCore", "MMRuntime", "WarehousePG", "GraphHTTP", "ArchiveGzip", "MMSimulator",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
-        ]),
+        ], linkerSettings: [
+            // A --static-swift-stdlib link (make install/dist) keeps only the objects something names.
+            // Foundation's ICU time zone and locale engines hook in by @_dynamicReplacement, so nothing
+            // names them; where no other code pulls them in (a small program), TimeZone(identifier:) is
+            // nil for every named zone and WABA days would silently be cut in UTC. Naming their type
+            // descriptors keeps them whatever the rest of the code uses. See docs/install.md.
+            .unsafeFlags(["-Xlinker", "-u", "-Xlinker", "$s30FoundationInternationalization12_TimeZoneICUCMn",
+                          "-Xlinker", "-u", "-Xlinker", "$s30FoundationInternationalization10_LocaleICUCMn"],
+                         .when(platforms: [.linux])),
+        ], plugins: ["BuildRevision"]),
+
+        // Bakes `git describe` into the executable before each build (see Plugins/BuildRevision).
+        .plugin(name: "BuildRevision", capability: .buildTool()),
 
         // Test support: a throwaway-database helper and simulator launcher used by the test targets.
         .target(name: "MMTestSupport", dependencies: ["WarehousePG", "MMSimulator", "MMCore"]),

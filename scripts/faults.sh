@@ -132,7 +132,10 @@ secret_scan() {   # name → number of planted secrets found in its outputs
     fi
     pg_dump --no-owner "$DATABASE_URL" >>"$haystack" 2>/dev/null
     find "$TMPDIR" -type f -exec cat {} + >>"$haystack" 2>/dev/null || true
-    hits=$(grep -c -F -f "$work/planted" "$haystack" || true)
+    # Also with separators between digits removed and JSON \u003N digit escapes decoded.
+    sed -E 's/\\u003([0-9])/\1/g' "$haystack" | tr -d ' .()/+-' >"$haystack.flat"
+    hits=$(( $(grep -c -F -f "$work/planted" "$haystack" || true) + $(grep -c -F -f "$work/planted.digits" "$haystack.flat" || true) ))
+    rm -f "$haystack.flat"
     if [[ $hits -gt 0 ]]; then grep -o -F -f "$work/planted" "$haystack" | sort | uniq -c | head -5 >&2; fi
     rm -f "$haystack"
     echo "$hits"
@@ -148,6 +151,7 @@ stop_sim
     grep -ohE '"(recipient|recipient_id|wa_id)":"[^"]+"' "$work"/sendlog/*.ndjson | cut -d'"' -f4 | sort -u
     grep -ohE '"(recipient|recipient_id|wa_id)":"[^"]+"' "$work"/sendlog/*.ndjson | cut -d'"' -f4 | tr -cd '0-9\n' | awk 'length >= 7' | sort -u
 } >"$work/planted"
+grep -E '^[0-9]{10,}$' "$work/planted" >"$work/planted.digits"
 mapfile -t SENDLOG < <(ls "$work"/sendlog/*.ndjson)
 
 start_sim
@@ -242,10 +246,10 @@ interrupt_sendlog() {   # name pipeline signal
 sigkill_sendlog() { interrupt_sendlog "$1" "$2" KILL; }
 sigterm_sendlog() { interrupt_sendlog "$1" "$2" TERM; }
 
-disk_full() {   # archive writes over 4 KiB fail with EFBIG (SIGXFSZ ignored)
+disk_full() {   # archive writes over 1 KiB fail with EFBIG (SIGXFSZ ignored)
     set +e
     # The log goes through a pipe (not a file), so only the archive's writes meet the limit.
-    (ulimit -f 4; trap '' XFSZ; exec "$BIN" run --pipeline "$2" --as-of $ASOF) 2>&1 | cat >>"$work/out/$1.log"
+    (ulimit -f 1; trap '' XFSZ; exec "$BIN" run --pipeline "$2" --as-of $ASOF) 2>&1 | cat >>"$work/out/$1.log"
     local code=${PIPESTATUS[0]}
     set -e
     echo "$code"
@@ -261,19 +265,37 @@ together() {   # nightly + backfill + send-log load at once
     echo "$((ca + cb + cc))"
 }
 
-bad_sendlog() {   # NUL, invalid UTF-8, an over-long line, numbers in odd places, a CSV without a header
+# 22 ways a log may write a recipient's number ($1: its digits, e.g. 4915112345678).
+shapes() {
+    local n=$1 esc="" i
+    for ((i = 0; i < ${#n}; i++)); do esc+=$(printf '\\u%04x' "'${n:i:1}"); done
+    printf '%s\n' "+$n" "$n" "00$n" "+${n:0:2} ${n:2:3} ${n:5}" "+${n:0:2} ${n:2:4} ${n:6}" "+${n:0:2}-${n:2:3}-${n:5:3}-${n:8:3}-${n:11}" \
+        "+${n:0:2} (${n:2:3}) ${n:5:3}-${n:8}" "(+${n:0:2}) ${n:2:3} ${n:5:4} ${n:9}" "${n:0:2}.${n:2:3}.${n:5:3}.${n:8:3}.${n:11}" \
+        "+${n:0:2}.${n:2:3}.${n:5}" "${n:0:2} ${n:2:3} ${n:5:4} ${n:9}" "+${n:0:2}/${n:2:3}/${n:5}" "00${n:0:2} (0)${n:2:3} ${n:5}" \
+        "+${n:0:2} ${n:2:3}-${n:5:4} ${n:9}" "tel:+$n" "wa.me/$n" "$esc" "+${n:0:2} ${n:2:3} ${n:5:3} ${n:8:2} ${n:10}" \
+        "${n:0:2}-${n:2:3}-${n:5}" "+${n:0:2} ${n:2:3} ${n:5:7} ${n:12}" "(${n:0:2}) ${n:2:4}-${n:6:3}-${n:9}" "+${n:0:1}${n:1:1} ${n:2}"
+}
+
+bad_sendlog() {   # NUL, invalid UTF-8, an over-long line, 22 shapes of numbers under odd keys, a CSV without a header
     mm "$1" run --pipeline "$2" --as-of $ASOF >/dev/null
-    local bad="$work/bad-$1.ndjson" csv="$work/bad-$1.csv" n
+    local bad="$work/bad-$1.ndjson" csv="$work/bad-$1.csv" n shape k=0
     n=$(head -n 1 "$work/planted.numbers")
     {
         head -n 50 "${SENDLOG[0]}"
         printf '{"kind":"send","wamid":"wamid.NUL","sent_at":"2026-11-20T10:00:00Z","recipient":"+%s","campaign":"a\0b"}\n' "$n"
         printf '{"kind":"send","wamid":"wamid.BAD","sent_at":"2026-11-20T10:00:00Z","customer":"%s","campaign":"\xff\xfe"}\n' "$n"
         printf '{"kind":"send","wamid":"wamid.LONG","customer_phone":"+%s","pad":"%s"}\n' "$n" "$(head -c 1200000 /dev/zero | tr '\0' x)"
-        printf '{"kind":"status","wamid":"w","status":"sent","timestamp":"at +%s"}\n' "$n"
+        while IFS= read -r shape; do
+            k=$((k + 1))
+            printf '{"kind":"send","wamid":"wamid.S%d","sent_at":"yesterday","customer_phone":"%s","note":"call %s"}\n' "$k" "$shape" "$shape"
+            printf '{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"value":{"messages":[{"from":"%s"}],"statuses":[{"id":"w%d","status":"sent"}]}}]}]}\n' "$shape" "$k"
+            printf '{"kind":"status","wamid":"w%d","status":"sent","timestamp":"at %s","recip\\u0069ent":"%s"}\n' "$k" "$shape" "$shape"
+        done < <(shapes "$n")
         tail -n +51 "${SENDLOG[0]}"
     } >"$bad"
-    printf '+%s,wamid.C1,2026-11-20T10:00:00Z,promo\n%s,wamid.C2,x,y\n' "$n" "$n" >"$csv"
+    {
+        while IFS= read -r shape; do printf '%s,wamid.C,2026-11-20T10:00:00Z,"%s"\n' "$shape" "$shape"; done < <(shapes "$n")
+    } >"$csv"
     mm "$1" sendlog load --pipeline "$2" "$bad" "$csv"
 }
 

@@ -13,6 +13,8 @@ public struct PGStatus: Sendable {
         public var apiCalls: Int
         public var rowsLoaded: Int64
         public var error: String?
+        /// The mmetl that ran (`etl.runs.mmetl_version`); nil for runs recorded before it was kept.
+        public var version: String?
     }
     public struct WatermarkLine: Sendable {
         public var wabaID: String
@@ -31,7 +33,7 @@ public struct PGStatus: Sendable {
     public func lastRuns(pipeline: String?, limit: Int = 10) throws -> [RunLine] {
         let rows = try connection.query("""
             SELECT run_id, command, status, exit_code, to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS"Z"') AS started,
-                   extract(epoch FROM finished_at - started_at)::float8 AS seconds, api_calls, rows_loaded, error
+                   extract(epoch FROM finished_at - started_at)::float8 AS seconds, api_calls, rows_loaded, error, mmetl_version
             FROM etl.runs WHERE $1::text IS NULL OR pipeline = $1 ORDER BY run_id DESC LIMIT $2
             """, [pipeline, String(limit)])
         return try (0..<rows.count).map { i in
@@ -42,7 +44,7 @@ public struct PGStatus: Sendable {
                     status: status, exitCode: try rows.int(i, "exit_code"),
                     startedAt: try rows.string(i, "started") ?? "", seconds: try rows.double(i, "seconds"),
                     apiCalls: try rows.int(i, "api_calls") ?? 0, rowsLoaded: try rows.int64(i, "rows_loaded") ?? 0,
-                    error: try rows.string(i, "error"))
+                    error: try rows.string(i, "error"), version: try rows.string(i, "mmetl_version"))
         }
     }
 

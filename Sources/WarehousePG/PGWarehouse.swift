@@ -16,6 +16,8 @@ public final class PGWarehouse: Warehouse, @unchecked Sendable {
     let transformsDirectory: URL
     /// Extra `mmetl.*` settings the transforms read (e.g. `mmetl.benchmark_window_days`).
     let transformSettings: [String: String]
+    /// What `beginRun` records in `etl.runs.mmetl_version` (the binary's version line), if anything.
+    let programVersion: String?
     let connections: PGWarehouseConnections
     /// `work_mem` for a slice's merge statements (hash joins of staging against the facts).
     let mergeWorkMem: String
@@ -35,10 +37,12 @@ public final class PGWarehouse: Warehouse, @unchecked Sendable {
     ///   - maxIdleConnections: connections kept open between calls.
     ///   - mergeWorkMem: `work_mem` set for each slice's transaction (PostgreSQL memory units).
     ///   - transformSettings: extra `mmetl.*` settings for the transforms (benchmark window, cohort size).
+    ///   - programVersion: the running binary's version line, recorded with every run it begins.
     public init(conninfo: String, logger: Logger, transformsDirectory: URL, maxIdleConnections: Int = 4,
-                mergeWorkMem: String = "256MB", transformSettings: [String: String] = [:]) {
+                mergeWorkMem: String = "256MB", transformSettings: [String: String] = [:], programVersion: String? = nil) {
         self.conninfo = conninfo
         self.transformSettings = transformSettings
+        self.programVersion = programVersion
         self.mergeWorkMem = mergeWorkMem
         self.logger = logger
         self.transformsDirectory = transformsDirectory

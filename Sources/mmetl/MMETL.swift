@@ -10,7 +10,7 @@ struct MMETL: AsyncParsableCommand {
         Exit codes: 0 success · 1 failed · 3 partial (some WABAs/datasets failed) · 64 usage/config error ·
         75 temporary (rate-limited or API unavailable; retry later) · 77 token or permission rejected.
         """,
-        version: "0.1.0",
+        version: BuildInfo.versionLine,
         subcommands: [
             RunCommand.self, BackfillCommand.self, ReplayCommand.self, SendlogCommand.self, MigrateCommand.self,
             StatusCommand.self, CheckCommand.self, SimulateCommand.self, DemoCommand.self, ArchiveCommand.self,

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MMCore
 import MMTestSupport
 import Testing
@@ -20,6 +21,19 @@ import Testing
         #expect(try row.string(0, "command") == "backfill" && row.string(0, "status") == "partial")
         #expect(try row.int(0, "exit_code") == 3 && row.int(0, "api_calls") == 12 && row.double(0, "tws") == 1.5)
         #expect(try row.string(0, "diag") == "NEW_THING" && row.double(0, "secs") == 60)
+    }
+
+    @Test func aRunRecordsTheVersionOfTheBinaryThatBeganIt() async throws {
+        let h = try WarehouseHarness("wh_runs_version")
+        let versioned = PGWarehouse(conninfo: h.db.url, logger: Logger(label: "test"),
+                                    transformsDirectory: URL(fileURLWithPath: "/nonexistent-mmetl-transforms"), programVersion: "9.8.7 (abc1234)")
+        defer { versioned.close() }
+        let run = try await versioned.beginRun(RunStart(pipeline: Samples.pipeline, command: "run", argsJSON: "{}", asOf: nil, startedAt: Samples.fetchTime))
+        let unversioned = try await h.beginRun()
+        #expect(try h.rows("SELECT mmetl_version FROM etl.runs WHERE run_id = $1", [run]).string(0, "mmetl_version") == "9.8.7 (abc1234)")
+        #expect(try h.rows("SELECT mmetl_version FROM etl.runs WHERE run_id = $1", [unversioned]).string(0, "mmetl_version") == nil)
+        let lines = try PGStatus(connection: h.connection).lastRuns(pipeline: Samples.pipeline)
+        #expect(lines.map(\.version) == [nil, "9.8.7 (abc1234)"])
     }
 
     @Test func watermarksOnlyMoveForward() async throws {

@@ -51,7 +51,7 @@ struct DemoCommand: AsyncParsableCommand {
 
             say("3/6 nightly run over \(sim.wabaIDs.count) WABAs (pipeline \(pipelinePath))")
             let warehouse = PGWarehouse(conninfo: url, logger: logger, transformsDirectory: try comp.sqlRoot().appendingPathComponent("transforms"),
-                                        transformSettings: Composition.transformSettings(config))
+                                        transformSettings: Composition.transformSettings(config), programVersion: BuildInfo.versionLine)
             let transport = try CurlTransport(maxConnections: config.graph.maxConcurrency)
             var engine = RunEngine(config: config, ports: .init(transport: transport, archive: comp.archive(config), warehouse: warehouse, clock: SystemClock()),
                                    token: AccessToken("demo-token"), appSecret: nil, logger: logger)

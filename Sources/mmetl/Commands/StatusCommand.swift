@@ -25,7 +25,7 @@ struct StatusCommand: AsyncParsableCommand {
             if runs.isEmpty { print("  (none yet)") }
             for r in runs {
                 let secs = r.seconds.map { String(format: "%.1fs", $0) } ?? "running"
-                print("  #\(r.runID)  \(r.startedAt)  \(r.command.padding(toLength: 9, withPad: " ", startingAt: 0)) \(r.status.padding(toLength: 9, withPad: " ", startingAt: 0)) exit=\(r.exitCode.map(String.init) ?? "-")  \(secs)  api_calls=\(r.apiCalls) rows=\(r.rowsLoaded)\(r.error.map { "  error: \($0.prefix(160))" } ?? "")")
+                print("  #\(r.runID)  \(r.startedAt)  \(r.command.padding(toLength: 9, withPad: " ", startingAt: 0)) \(r.status.padding(toLength: 9, withPad: " ", startingAt: 0)) exit=\(r.exitCode.map(String.init) ?? "-")  \(secs)  api_calls=\(r.apiCalls) rows=\(r.rowsLoaded)\(r.version.map { "  mmetl \($0)" } ?? "")\(r.error.map { "  error: \($0.prefix(160))" } ?? "")")
             }
             print("Watermarks:")
             if marks.isEmpty { print("  (none yet)") }

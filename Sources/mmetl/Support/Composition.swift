@@ -72,7 +72,7 @@ struct Composition {
     func warehouse(_ config: PipelineConfig?, override: String? = nil) throws -> PGWarehouse {
         PGWarehouse(conninfo: databaseURL(config, override: override), logger: logger,
                     transformsDirectory: try sqlRoot().appendingPathComponent("transforms"),
-                    transformSettings: Self.transformSettings(config))
+                    transformSettings: Self.transformSettings(config), programVersion: BuildInfo.versionLine)
     }
 
     /// The `mmetl.*` settings the SQL transforms read, from the pipeline's `benchmarks:`.
