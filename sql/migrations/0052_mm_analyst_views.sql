@@ -152,6 +152,7 @@ FROM (
     UNION ALL
     SELECT p.waba_id, p.day, NULL, NULL, NULL, NULL, p.product, p.volume
     FROM mm.fact_pricing p
+    JOIN mm.pricing_day_grain grain USING (waba_id, granularity, day, dimensions)  -- one grain per day
     WHERE upper(p.granularity) = 'DAILY'
 ) u
 GROUP BY waba_id, day;

@@ -41,13 +41,17 @@ COMMENT ON FUNCTION mm.template_performance(date, date, text) IS 'mm.v_template_
 GRANT EXECUTE ON FUNCTION mm.template_performance(date, date, text) TO mmetl_analyst;
 
 -- ---------------------------------------------------------------------------------------------
+-- Replaces the one-grain mm.v_pricing of 0045 with the same grain choice and clearer names.
+DROP VIEW mm.v_pricing;
 CREATE VIEW mm.v_pricing AS
 SELECT p.waba_id, p.granularity, p.day, p.bucket_start, p.bucket_end, p.phone_number AS business_phone_number,
        p.country AS recipient_country, p.pricing_category, p.pricing_type, p.tier, p.product,
-       p.volume, p.cost, p.currency, p.is_final, p.revision
-FROM mm.fact_pricing p;
+       p.volume, p.cost, p.currency, p.is_final, p.revision, p.dimensions
+FROM mm.fact_pricing p
+JOIN mm.pricing_day_grain g USING (waba_id, granularity, day, dimensions);
 
-COMMENT ON VIEW mm.v_pricing IS 'mm.fact_pricing with names that say what they hold: recipient_country (was country), business_phone_number (was phone_number). One row per WABA, bucket, business phone, recipient country, pricing category, type and tier.';
+COMMENT ON VIEW mm.v_pricing IS 'mm.fact_pricing at one grain per WABA, granularity and day (the dimension set written last: after a change of datasets.pricing.dimensions both grains are kept and describe the same messages, so sum this view, not the table), with names that say what they hold: recipient_country (was country), business_phone_number (was phone_number). One row per WABA, bucket, business phone, recipient country, pricing category, type and tier.';
+COMMENT ON COLUMN mm.v_pricing.dimensions IS 'The grain: the pricing dimensions the row was requested with (sorted, comma-separated).';
 COMMENT ON COLUMN mm.v_pricing.waba_id IS 'WhatsApp Business Account id.';
 COMMENT ON COLUMN mm.v_pricing.granularity IS 'DAILY, MONTHLY or HALF_HOUR.';
 COMMENT ON COLUMN mm.v_pricing.day IS 'WABA-local date of bucket_start.';
@@ -74,11 +78,11 @@ SELECT p.waba_id, p.day, p.currency, p.product,
        sum(p.cost) / nullif(sum(p.volume) FILTER (WHERE p.cost IS NOT NULL), 0) AS cost_per_delivered,
        count(*) FILTER (WHERE p.cost IS NULL) AS rows_without_cost,
        bool_and(p.is_final) AS is_final
-FROM mm.fact_pricing p
+FROM mm.v_pricing p
 WHERE upper(p.granularity) = 'DAILY'
 GROUP BY p.waba_id, p.day, p.currency, p.product;
 
-COMMENT ON VIEW mm.v_spend_daily IS 'Daily spend per WABA, currency and product from pricing_analytics (mm.fact_pricing, DAILY buckets): volume, cost and cost per delivered message computed from sums. Never adds currencies.';
+COMMENT ON VIEW mm.v_spend_daily IS 'Daily spend per WABA, currency and product from pricing_analytics (mm.v_pricing: one grain per day, DAILY buckets): volume, cost and cost per delivered message computed from sums. Never adds currencies.';
 COMMENT ON COLUMN mm.v_spend_daily.waba_id IS 'WhatsApp Business Account id.';
 COMMENT ON COLUMN mm.v_spend_daily.day IS 'WABA-local day.';
 COMMENT ON COLUMN mm.v_spend_daily.currency IS 'Currency of cost.';
