@@ -154,6 +154,15 @@ stop_sim
 grep -E '^[0-9]{10,}$' "$work/planted" >"$work/planted.digits"
 mapfile -t SENDLOG < <(ls "$work"/sendlog/*.ndjson)
 
+# The scan must be able to find what it looks for: a planted token, and a number written with spaces.
+mkdir -p "$work/archive-selftest"
+printf 'Authorization: Bearer %s\n' "$TOKEN" >"$work/out/selftest.log"
+printf 'note +%s %s\n' "$(grep -m1 -E '^[0-9]{10,}$' "$work/planted" | sed -E 's/^(..)(...)(.*)$/\1 \2 \3/')" x \
+    | gzip >"$work/archive-selftest/x.json.gz"
+selftest=$(secret_scan selftest 2>/dev/null)
+[[ $selftest -ge 2 ]] || { echo "faults: the secret scan found $selftest of 2 planted secrets: it cannot be trusted" >&2; exit 1; }
+rm -rf "$work/archive-selftest" "$work/out/selftest.log"
+
 start_sim
 newdb ref
 P=$(pipeline ref "")
