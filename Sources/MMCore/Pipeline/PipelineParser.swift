@@ -22,7 +22,7 @@ public enum PipelineParser {
             throw PipelineValidationError(problems: r.problems.isEmpty
                 ? [PipelineProblem(file: file, line: nil, keyPath: "", message: "the file is empty")] : r.problems)
         }
-        r.allowOnly(top, "", ["name", "start_date", "graph", "warehouse", "archive", "datasets", "wabas", "discover", "benchmarks", "sendlog"])
+        r.allowOnly(top, "", PipelineKeys.keys(""))
 
         let name = r.string(top, "name", required: true, pattern: { !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) } },
                             hint: "letters, digits, - _ . only") ?? ""
@@ -30,7 +30,7 @@ public enum PipelineParser {
 
         // graph
         let g = r.child(top, "graph", required: true)
-        if let g { r.allowOnly(g, "graph", ["base_url", "api_version", "token_env", "token_file", "app_secret_env", "max_concurrency", "timeout_seconds", "usage_slowdown_percent", "max_wait_seconds", "max_attempts", "page_size", "max_body_megabytes", "max_pages"]) }
+        if let g { r.allowOnly(g, "graph", PipelineKeys.keys("graph")) }
         let baseURL = r.string(g, "base_url", path: "graph", pattern: BaseURLRule.isAllowed,
                                hint: "an https:// URL (plain http:// only for a loopback host: the token would travel in clear)") ?? "https://graph.facebook.com"
         let apiVersion = r.string(g, "api_version", path: "graph", pattern: { $0.first == "v" && Double($0.dropFirst()) != nil }, hint: "like v25.0") ?? "v25.0"
@@ -53,11 +53,11 @@ public enum PipelineParser {
             maxPages: r.int(g, "max_pages", path: "graph", range: 1...1_000_000) ?? 10_000)
 
         let w = r.child(top, "warehouse")
-        if let w { r.allowOnly(w, "warehouse", ["url_env"]) }
+        if let w { r.allowOnly(w, "warehouse", PipelineKeys.keys("warehouse")) }
         let warehouse = WarehouseSettings(urlEnv: r.string(w, "url_env", path: "warehouse", pattern: isEnvName, hint: "an environment variable name") ?? (w == nil ? "DATABASE_URL" : nil))
 
         let a = r.child(top, "archive")
-        if let a { r.allowOnly(a, "archive", ["dir", "gzip_level"]) }
+        if let a { r.allowOnly(a, "archive", PipelineKeys.keys("archive")) }
         let archive = ArchiveSettings(dir: r.string(a, "dir", path: "archive", pattern: { !$0.isEmpty }, hint: "a directory") ?? "./archive",
                                       gzipLevel: r.int(a, "gzip_level", path: "archive", range: 1...9) ?? 6)
 
@@ -66,9 +66,9 @@ public enum PipelineParser {
         var templates: TemplatesDataset?
         var catalog: CatalogDataset?
         if let d = r.child(top, "datasets", required: true) {
-            r.allowOnly(d, "datasets", ["pricing", "templates", "catalog"])
+            r.allowOnly(d, "datasets", PipelineKeys.keys("datasets"))
             if let p = r.child(d, "pricing", path: "datasets", allowNull: true) {
-                r.allowOnly(p, "datasets.pricing", ["granularity", "dimensions", "settle_days", "max_window_days"])
+                r.allowOnly(p, "datasets.pricing", PipelineKeys.keys("datasets.pricing"))
                 let gran = r.string(p, "granularity", path: "datasets.pricing", pattern: { pricingGranularities.contains($0) }, hint: "one of HALF_HOUR, DAILY, MONTHLY") ?? "DAILY"
                 let dims = r.stringList(p, "dimensions", path: "datasets.pricing", allowed: pricingDimensions) ?? ["PRICING_CATEGORY", "PRICING_TYPE", "COUNTRY", "PHONE", "TIER"]
                 pricing = PricingDataset(granularity: gran, dimensions: dims,
@@ -76,7 +76,7 @@ public enum PipelineParser {
                                          maxWindowDays: r.int(p, "max_window_days", path: "datasets.pricing", range: 1...366) ?? 90)
             } else if r.has(d, "pricing") { pricing = defaultPricing }
             if let t = r.child(d, "templates", path: "datasets", allowNull: true) {
-                r.allowOnly(t, "datasets.templates", ["product_types", "use_waba_timezone", "settle_days", "metric_types", "max_window_days"])
+                r.allowOnly(t, "datasets.templates", PipelineKeys.keys("datasets.templates"))
                 let types = r.stringList(t, "product_types", path: "datasets.templates", validate: { Product.ofTemplateProductType($0) != nil },
                                          hint: "MARKETING_MESSAGES_LITE_API, MARKETING_MESSAGES_API_FOR_WHATSAPP or CLOUD_API") ?? ["MARKETING_MESSAGES_LITE_API", "CLOUD_API"]
                 templates = TemplatesDataset(productTypes: types,
@@ -86,7 +86,7 @@ public enum PipelineParser {
                                              maxWindowDays: r.int(t, "max_window_days", path: "datasets.templates", range: 1...90) ?? 90)
             } else if r.has(d, "templates") { templates = defaultTemplates }
             if let c = r.child(d, "catalog", path: "datasets", allowNull: true) {
-                r.allowOnly(c, "datasets.catalog", ["fields"])
+                r.allowOnly(c, "datasets.catalog", PipelineKeys.keys("datasets.catalog"))
                 catalog = CatalogDataset(fields: r.stringList(c, "fields", path: "datasets.catalog") ?? CatalogDataset.defaultFields)
             } else if r.has(d, "catalog") { catalog = CatalogDataset(fields: CatalogDataset.defaultFields) }
             if pricing == nil && templates == nil && catalog == nil {
@@ -101,7 +101,7 @@ public enum PipelineParser {
             for (i, item) in list.enumerated() {
                 let path = "wabas[\(i)]"
                 guard let m = r.mapping(item, path) else { continue }
-                r.allowOnly(m, path, ["id", "industry", "timezone", "country"])
+                r.allowOnly(m, path, PipelineKeys.keys("wabas[]"))
                 guard let id = r.string(m, "id", path: path, required: true, pattern: isNumericID, hint: "the WABA's numeric id, quoted") else { continue }
                 if !seen.insert(id).inserted { r.problem(m["id"], "\(path).id", "duplicate WABA id \(id)") }
                 wabas.append(WABAEntry(id: id, industry: r.string(m, "industry", path: path),
@@ -112,7 +112,7 @@ public enum PipelineParser {
         }
         var discover: DiscoverSettings?
         if let dn = r.child(top, "discover") {
-            r.allowOnly(dn, "discover", ["business_id", "edges"])
+            r.allowOnly(dn, "discover", PipelineKeys.keys("discover"))
             let bid = r.string(dn, "business_id", path: "discover", required: true, pattern: isNumericID, hint: "the business portfolio's numeric id, quoted")
             let edges = r.stringList(dn, "edges", path: "discover", allowed: discoverEdges) ?? Array(discoverEdges).sorted()
             if let bid { discover = DiscoverSettings(businessID: bid, edges: edges) }
@@ -121,11 +121,11 @@ public enum PipelineParser {
             r.problem(top, "wabas", "list at least one WABA, or configure discover.business_id")
         }
         let b = r.child(top, "benchmarks")
-        if let b { r.allowOnly(b, "benchmarks", ["window_days", "min_cohort_businesses"]) }
+        if let b { r.allowOnly(b, "benchmarks", PipelineKeys.keys("benchmarks")) }
         let benchmarks = BenchmarkSettings(windowDays: r.int(b, "window_days", path: "benchmarks", range: 1...90) ?? 30,
                                            minCohortBusinesses: r.int(b, "min_cohort_businesses", path: "benchmarks", range: 1...1000) ?? 5)
         let s = r.child(top, "sendlog")
-        if let s { r.allowOnly(s, "sendlog", ["hash_key_env", "max_line_kilobytes"]) }
+        if let s { r.allowOnly(s, "sendlog", PipelineKeys.keys("sendlog")) }
         let sendlog = SendLogSettings(hashKeyEnv: r.string(s, "hash_key_env", path: "sendlog", pattern: isEnvName, hint: "an environment variable name") ?? "MMETL_RECIPIENT_HASH_KEY",
                                       maxLineBytes: (r.int(s, "max_line_kilobytes", path: "sendlog", range: 1...65_536) ?? 1024) << 10)
 
