@@ -322,10 +322,10 @@ sim_flags=(--fault foreignnext);    run_fault paging-foreign-host    1      plai
 sim_flags=(--fault endless);        run_fault paging-endless         1      plain_run   "  max_pages: 20"
 sim_flags=(--fault bomb --bomb-megabytes 64);          run_fault gzip-bomb  1  plain_run "  max_body_megabytes: 2"
 sim_flags=(--fault oversize --oversize-megabytes 3);   run_fault oversize-page 1 plain_run "  max_body_megabytes: 2"
-sim_flags=(--latency-ms 40);        run_fault pg-stopped-mid-load    75     pg_stop_run
-sim_flags=(--latency-ms 40);        run_fault pg-restarted-lock      75     pg_restart_run
-sim_flags=(--latency-ms 40);        run_fault sigkill-run            137    sigkill_run
-sim_flags=(--latency-ms 40);        run_fault sigterm-run            75     sigterm_run
+sim_flags=(--latency-ms 100);       run_fault pg-stopped-mid-load    75     pg_stop_run
+sim_flags=(--latency-ms 100);       run_fault pg-restarted-lock      75     pg_restart_run
+sim_flags=(--latency-ms 100);       run_fault sigkill-run            137    sigkill_run
+sim_flags=(--latency-ms 100);       run_fault sigterm-run            75     sigterm_run
 run_fault sigkill-sendlog          137    sigkill_sendlog
 run_fault sigterm-sendlog          75     sigterm_sendlog
 run_fault disk-full-archive        '1|3'  disk_full
