@@ -15,13 +15,18 @@ struct CLI {
     }
 
     static func run(_ args: [String], env: [String: String] = [:], stdin: String? = nil) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = args
         var environment = ProcessInfo.processInfo.environment
         for (k, v) in env { environment[k] = v }
+        return try exec(binary, args, environment: environment, cwd: TestDatabase.repositoryRoot, stdin: stdin)
+    }
+
+    /// Runs `executable` with exactly `environment` in `cwd`; collects its exit code and both outputs.
+    static func exec(_ executable: String, _ args: [String], environment: [String: String], cwd: URL, stdin: String? = nil) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = args
         p.environment = environment
-        p.currentDirectoryURL = TestDatabase.repositoryRoot
+        p.currentDirectoryURL = cwd
         let out = Pipe(), err = Pipe()
         p.standardOutput = out; p.standardError = err
         if let stdin {

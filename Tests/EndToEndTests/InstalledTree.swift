@@ -108,22 +108,6 @@ enum Shell {
     }
 
     static func run(_ executable: String, _ args: [String], env: [String: String] = [:], cwd: String? = nil) throws -> CLI.Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = args
-        p.environment = environment(env)
-        p.currentDirectoryURL = URL(fileURLWithPath: cwd ?? NSTemporaryDirectory())
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out; p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let errData = Locked<Data>(Data())
-        let t = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
-        t.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        while !errData.isSet { usleep(1000) }
-        return CLI.Result(code: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                          stderr: String(decoding: errData.value, as: UTF8.self))
+        try CLI.exec(executable, args, environment: environment(env), cwd: URL(fileURLWithPath: cwd ?? NSTemporaryDirectory()))
     }
 }
