@@ -13,8 +13,8 @@ extension RunEngine {
 
     /// One WABA: resolve it, then each dataset's slices in order (catalog first: its ids feed templates).
     func processWABA(_ entry: WABAEntry, mode: Mode, runID: Int64, watermarks: [WatermarkKey: String],
-                             completed: Set<SliceIdentity>, backfillKey: String?, resolver: WABAResolver,
-                             extractor: SliceExtractor, counters: RunCounters, logger: Logger) async -> WABAResult {
+                     completed: Set<SliceIdentity>, backfillKey: String?, resolver: WABAResolver,
+                     extractor: SliceExtractor, counters: RunCounters, logger: Logger) async -> WABAResult {
         events(.wabaStarted(entry.id))
         defer { events(.wabaFinished(entry.id)) }
         var result = WABAResult()

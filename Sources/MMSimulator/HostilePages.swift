@@ -42,7 +42,6 @@ enum DeflateBomb {
 
     struct BitWriter {
         var bytes: [UInt8] = []
-        var acc: UInt32 = 0
         var used = 0
 
         /// Data bits, least significant first.

@@ -41,8 +41,7 @@ COMMENT ON FUNCTION mm.template_performance(date, date, text) IS 'mm.v_template_
 GRANT EXECUTE ON FUNCTION mm.template_performance(date, date, text) TO mmetl_analyst;
 
 -- ---------------------------------------------------------------------------------------------
--- Replaces the one-grain mm.v_pricing of 0045 with the same grain choice and clearer names.
-DROP VIEW mm.v_pricing;
+-- One grain per WABA, granularity and day (mm.pricing_day_grain), with names that say what they hold.
 CREATE VIEW mm.v_pricing AS
 SELECT p.waba_id, p.granularity, p.day, p.bucket_start, p.bucket_end, p.phone_number AS business_phone_number,
        p.country AS recipient_country, p.pricing_category, p.pricing_type, p.tier, p.product,

@@ -83,7 +83,10 @@ public struct SendLogParser: Sendable {
             return reject(SendLogReject(reason: message.hasPrefix("field ") ? .badField : .invalidJSON,
                                         detail: message), line, number)
         }
-        if let o = SendLogLimits.oversizeField(fields) { return reject(SendLogLimits.fieldReject(o), line, number) }
+        // An unescaped value is never longer than its line: short lines (nearly all) skip the check.
+        if line.count > SendLogLimits.maxFieldBytes, let o = SendLogLimits.oversizeField(fields) {
+            return reject(SendLogLimits.fieldReject(o), line, number)
+        }
         do {
             return .records(try builder.records(from: fields))
         } catch {
@@ -135,7 +138,7 @@ public struct SendLogParser: Sendable {
         }
         do {
             let f = try SendLogFields(csv: fields, header: header)
-            if let o = SendLogLimits.oversizeField(f) { throw SendLogLimits.fieldReject(o) }
+            if text.utf8.count > SendLogLimits.maxFieldBytes, let o = SendLogLimits.oversizeField(f) { throw SendLogLimits.fieldReject(o) }
             return .records(try builder.records(from: f))
         } catch let r as SendLogReject {
             return .reject(SendLogReject(reason: r.reason, detail: r.detail, raw: redacted(), line: first))
