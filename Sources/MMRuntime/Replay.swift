@@ -3,9 +3,10 @@ import Logging
 import MMCore
 
 /// Rebuilds facts from the raw archive only, with no API call: for each (dataset, WABA, window)
-/// in the range, the pages of the latest run that fetched it are read back (checksum verified),
-/// normalized by the same functions as the nightly run, and loaded as one slice. A slice with a
-/// missing, corrupt or mismatching file is skipped whole (nothing partial loads) and fails the run.
+/// in the range, the latest *complete* fetch (`ReplaySelection`) is read back page by page
+/// (checksum verified), normalized by the same functions as the nightly run and loaded as one
+/// slice. An incomplete fetch (a killed or failed run) is never used. A slice with a missing,
+/// corrupt or mismatching file fails whole (nothing partial loads) and fails the run.
 public struct Replay: Sendable {
     public let config: PipelineConfig
     public let archive: any ArchiveStore
@@ -20,79 +21,61 @@ public struct Replay: Sendable {
     }
 
     public func run(from: Day, to: Day, wabas: [String], datasets: [String], argsJSON: String) async throws -> RunReport {
-        let runID = try await warehouse.beginRun(RunStart(pipeline: config.name, command: "replay", argsJSON: argsJSON,
-                                                          asOf: to.description, startedAt: clock.now()))
-        var log = logger
-        log[metadataKey: "run_id"] = "\(runID)"
-        let counters = RunCounters(waitBudget: .zero)
-        var report = RunReport(runID: runID, verdict: RunVerdict.of(succeeded: 0, failures: []), counters: counters.snapshot)
-        let wanted = datasets.isEmpty ? [DatasetName.catalog, DatasetName.pricing, DatasetName.templates] : datasets
-        var infos: [String: WABAInfo] = [:]
-        var minDay: Day?, maxDay: Day?
+        let ledger = RunLedger(pipeline: config.name, warehouse: warehouse, clock: clock, interruption: interruption)
+        // An unusable archive is not fixed by running again: any failed slice makes the replay exit 1.
+        let verdict: (RunReport) -> RunVerdict = { r in
+            r.failed.isEmpty ? r.slicesVerdict : RunVerdict(status: r.loaded.isEmpty ? "failed" : "partial", exitCode: RunVerdict.failed)
+        }
+        return try await ledger.run(command: "replay", argsJSON: argsJSON, asOf: to.description, counters: RunCounters(waitBudget: .zero),
+                                    logger: logger, verdict: verdict) { scope in
+            try await replay(from: from, to: to, wabas: wabas, datasets: datasets, scope: scope)
+        }
+    }
 
+    private func replay(from: Day, to: Day, wabas: [String], datasets: [String], scope: RunLedger.Scope) async throws -> RunReport {
+        var report = RunReport(runID: scope.runID, verdict: RunVerdict.of(succeeded: 0, failures: []), counters: scope.counters.snapshot)
+        let wanted = datasets.isEmpty ? Dataset.allCases : datasets.compactMap(Dataset.init(rawValue:))
+        let loader = SliceLoader(archive: archive, warehouse: warehouse, runID: scope.runID)
+        var infos: [String: WABAInfo] = [:]
         for dataset in wanted {
-            let pages = try await warehouse.rawPages(dataset: dataset, wabaIDs: wabas, from: from.description, to: to.description)
-            // Latest run per (waba, window): older fetches of the same window are superseded.
-            var groups: [String: [RawPageRecord]] = [:]
-            for p in pages { groups["\(p.wabaID)|\(p.windowStart)|\(p.windowEnd)", default: []].append(p) }
-            for key in groups.keys.sorted() where !interruption.isTriggered {
-                let all = groups[key]!
-                let latestRun = all.map(\.runID).max()!
-                let slicePages = all.filter { $0.runID == latestRun }.sorted { $0.page < $1.page }
-                let first = slicePages[0]
-                let slice = SliceIdentity(pipeline: config.name, wabaID: first.wabaID, dataset: dataset,
-                                          windowStart: first.windowStart, windowEnd: first.windowEnd)
-                var slog = log
-                slog[metadataKey: "waba"] = "\(first.wabaID)"; slog[metadataKey: "dataset"] = "\(dataset)"
-                slog[metadataKey: "window"] = "\(first.windowStart)…\(first.windowEnd)"
+            let fetches = try await warehouse.archivedFetches(dataset: dataset.rawValue, wabaIDs: wabas, from: from.description, to: to.description)
+            for fetch in ReplaySelection.latestComplete(fetches) where !interruption.isTriggered {
+                let slice = SliceIdentity(pipeline: config.name, wabaID: fetch.wabaID, dataset: dataset.rawValue,
+                                          windowStart: fetch.windowStart, windowEnd: fetch.windowEnd)
+                var slog = scope.logger
+                slog[metadataKey: "waba"] = "\(fetch.wabaID)"; slog[metadataKey: "dataset"] = "\(dataset)"
+                slog[metadataKey: "window"] = "\(fetch.window)"
                 let started = clock.now()
                 do {
                     let info: WABAInfo
-                    if let known = infos[first.wabaID] { info = known } else {
-                        info = try await wabaInfo(first.wabaID)
-                        infos[first.wabaID] = info
+                    if let known = infos[fetch.wabaID] { info = known } else {
+                        info = try await wabaInfo(fetch.wabaID)
+                        infos[fetch.wabaID] = info
                     }
-                    var batch = NormalizedBatch()
-                    for p in slicePages {
-                        let body = try archive.read(relativePath: p.archived.relativePath, expectedSHA256: p.archived.sha256)
-                        let sidecar = try archive.readSidecar(relativePath: p.archived.relativePath)
-                        let ctx = Self.context(for: sidecar, dataset: dataset, info: info, source: p.archived.relativePath)
-                        batch.append(try Self.normalizer(for: dataset)(body, ctx))
+                    let pages = try fetch.pages.map { record in
+                        FetchedPage(record: record, context: PageContext.replaying(
+                            try archive.readSidecar(relativePath: record.archived.relativePath), dataset: dataset, info: info,
+                            source: record.archived.relativePath))
                     }
-                    batch = batch.deduplicated()
-                    let asOf = Day(first.windowEnd) ?? to
-                    let stats = try await warehouse.loadSlice(SliceLoad(
-                        slice: slice, runID: runID, batch: batch,
-                        finalBefore: (max(asOf, Day(epochSecondsUTC: Int64(first.fetchedAt.timeIntervalSince1970))) - config.settleDays(dataset)).description,
-                        advanceWatermarkTo: nil, backfillKey: nil, apiCalls: 0, pages: slicePages.count, attempts: 1,
-                        startedAt: started, fetchedAt: first.fetchedAt))
-                    report.loaded.append((slice, stats))
-                    report.diagnostics += batch.diagnostics
-                    if dataset != DatasetName.catalog, let s = Day(first.windowStart), let e = Day(first.windowEnd) {
-                        minDay = min(minDay ?? s, s); maxDay = max(maxDay ?? e, e)
-                    }
-                    slog.info("slice replayed", metadata: ["pages": "\(slicePages.count)", "rows": "\(batch.rowCount)"])
+                    let fetchedAt = fetch.pages[0].fetchedAt
+                    let asOf = max(Day(fetch.windowEnd) ?? to, Day(epochSecondsUTC: Int64(fetchedAt.timeIntervalSince1970)))
+                    let loaded = try await loader.load(slice, dataset: dataset, pages: pages, ledger: SliceLoader.Ledger(
+                        finalBefore: asOf - config.settleDays(dataset.rawValue), watermark: nil, backfillKey: nil, apiCalls: 0,
+                        startedAt: started, fetchedAt: fetchedAt))
+                    scope.counters.update { $0.rowsLoaded += Int64(loaded.totals.rows); $0.dataPoints += loaded.totals.dataPoints; $0.pages += pages.count }
+                    report.loaded.append(SliceSuccess(slice: slice, stats: loaded.stats))
+                    report.diagnostics += loaded.totals.diagnostics
+                    slog.info("slice replayed", metadata: ["pages": "\(pages.count)", "rows": "\(loaded.totals.rows)", "run": "\(fetch.runID)"])
                 } catch {
-                    let cls = (error as? any ClassifiedError)?.failureClass ?? .terminal
+                    // Nothing about the archive gets better by retrying: a failed replay slice is terminal.
+                    let cls = FailureClass(of: error) == .transient ? .terminal : FailureClass(of: error)
                     slog.error("slice skipped: archive unusable", metadata: ["error": "\(error)"])
-                    report.failed.append((slice, "\(error)", cls == .transient ? .terminal : cls))
-                    try? await warehouse.recordFailedItem(FailedItem(slice: slice, runID: runID, error: "\(error)", failureClass: cls,
+                    report.failed.append(SliceFailure(slice: slice, error: "\(error)", failureClass: cls))
+                    try? await warehouse.recordFailedItem(FailedItem(slice: slice, runID: scope.runID, error: "\(error)", failureClass: cls,
                                                                     apiCalls: 0, attempts: 1, startedAt: started, finishedAt: clock.now()))
                 }
             }
         }
-        report.interruptedBy = interruption.reason
-        if let minDay, let maxDay, report.interruptedBy == nil {
-            report.transformSeconds = try await warehouse.runTransforms(from: minDay.description, to: maxDay.description)
-        }
-        report.diagnostics = mergeDiagnostics(report.diagnostics)
-        report.verdict = report.failed.isEmpty ? RunVerdict.of(succeeded: report.loaded.count, failures: [])
-            : RunVerdict(status: report.loaded.isEmpty ? "failed" : "partial", exitCode: RunVerdict.failed)
-        if report.interruptedBy != nil { report.verdict = .interrupted }
-        try await warehouse.finishRun(runID, RunOutcome(
-            status: report.verdict.status, exitCode: report.verdict.exitCode, apiCalls: 0, throttleWaits: 0, throttleWaitSeconds: 0,
-            bytesArchived: 0, rowsLoaded: Int64(report.loaded.reduce(0) { $0 + Int($1.1.rowsCopied) }), diagnostics: report.diagnostics,
-            error: report.interruptedBy.map { "interrupted: \($0)" } ?? report.failed.first.map { "\($0.0): \($0.1)" }, finishedAt: clock.now()))
         return report
     }
 
@@ -105,38 +88,5 @@ public struct Replay: Sendable {
         let body = try archive.read(relativePath: latest.archived.relativePath, expectedSHA256: latest.archived.sha256)
         let f = try CatalogNormalizer.wabaFields(body, source: latest.archived.relativePath)
         return f.info(entry: config.wabas.first { $0.id == wabaID })
-    }
-
-    /// The normalizer of a dataset — the same functions the nightly run uses.
-    static func normalizer(for dataset: String) -> PageNormalizer {
-        switch dataset {
-        case DatasetName.pricing: return PricingNormalizer.normalize
-        case DatasetName.templates: return TemplateAnalyticsNormalizer.normalize
-        default: return CatalogNormalizer.normalize
-        }
-    }
-
-    /// Rebuilds a page's context from its archived request URL.
-    static func context(for sidecar: ArchiveSidecar, dataset: String, info: WABAInfo, source: String) -> PageContext {
-        let q = QueryString.parse(sidecar.url)
-        return PageContext(wabaID: info.wabaID, currency: info.currency, timezone: info.timezone,
-                           requestedProductType: q["product_type"], useWABATimezone: q["use_waba_timezone"] == "true",
-                           granularity: q["granularity"] ?? "DAILY",
-                           pricingDimensions: PricingGrain.canonical(PricingGrain.listParameter(q["dimensions"] ?? "")), source: source)
-    }
-}
-
-/// Query parameters of a URL, percent-decoded.
-enum QueryString {
-    static func parse(_ url: String) -> [String: String] {
-        guard let q = url.firstIndex(of: "?") else { return [:] }
-        var out: [String: String] = [:]
-        for pair in url[url.index(after: q)...].split(separator: "&") {
-            let kv = pair.split(separator: "=", maxSplits: 1)
-            let k = String(kv[0]).removingPercentEncoding ?? String(kv[0])
-            let v = kv.count > 1 ? (String(kv[1]).removingPercentEncoding ?? String(kv[1])) : ""
-            out[k] = v
-        }
-        return out
     }
 }

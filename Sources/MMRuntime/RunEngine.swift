@@ -2,9 +2,10 @@ import Foundation
 import Logging
 import MMCore
 
-/// Runs the stages against the ports: extract → archive → normalize → load → transform, per WABA
-/// (up to `max_concurrency` WABAs in flight), per dataset, per window. A failing WABA or slice never
-/// stops the others; every outcome lands in the ledger; the verdict maps to the SPEC's exit codes.
+/// Runs the nightly job or a backfill: resolves the WABAs, fans them out (up to
+/// `max_concurrency` in flight), plans each WABA's slices with `SlicePlanner` and hands each
+/// planned slice to the `SliceRunner`. A failing WABA or slice never stops the others; every
+/// outcome lands in the ledger (`RunLedger`); the verdict maps to the exit codes.
 public struct RunEngine: Sendable {
     public struct Ports: Sendable {
         public var transport: any HTTPTransport
@@ -31,77 +32,47 @@ public struct RunEngine: Sendable {
         self.config = config; self.ports = ports; self.token = token; self.appSecret = appSecret; self.logger = logger
     }
 
-    /// What a run is: the nightly job, or a backfill of a closed range.
-    public enum Mode: Sendable {
-        /// `asOf` nil = today in each WABA's timezone.
-        case nightly(asOf: Day?)
-        case backfill(from: Day, to: Day, wabas: [String], datasets: [String], chunkDays: Int)
-    }
-
-    // MARK: - Entry points
+    public typealias Mode = RunMode
 
     /// Runs the nightly job or a backfill. `command`/`argsJSON` go to `etl.runs`.
-    public func run(_ mode: Mode, command: String, argsJSON: String) async throws -> RunReport {
+    public func run(_ mode: RunMode, command: String, argsJSON: String) async throws -> RunReport {
+        let ledger = RunLedger(pipeline: config.name, warehouse: ports.warehouse, clock: ports.clock, interruption: interruption)
         let counters = RunCounters(waitBudget: .seconds(config.graph.maxWaitSeconds))
-        let asOfText: String?
-        switch mode {
-        case .nightly(let a): asOfText = a?.description
-        case .backfill(_, let to, _, _, _): asOfText = to.description
+        return try await ledger.run(command: command, argsJSON: argsJSON, asOf: mode.asOfText, counters: counters, logger: logger) { scope in
+            try await execute(mode, scope: scope)
         }
-        let runID = try await ports.warehouse.beginRun(RunStart(pipeline: config.name, command: command, argsJSON: argsJSON,
-                                                                asOf: asOfText, startedAt: ports.clock.now()))
-        var log = logger
-        log[metadataKey: "run_id"] = "\(runID)"
-        log.info("run started", metadata: ["command": "\(command)", "pipeline": "\(config.name)"])
-        var report: RunReport
-        do {
-            report = try await execute(mode, runID: runID, counters: counters, logger: log)
-        } catch {
-            let cls = (error as? any ClassifiedError)?.failureClass ?? .terminal
-            let stopped = interruption.reason
-            let verdict = stopped == nil ? RunVerdict(status: "failed", exitCode: RunVerdict.exitCode(for: cls)) : .interrupted
-            let snap = counters.snapshot
-            try? await ports.warehouse.finishRun(runID, RunOutcome(
-                status: verdict.status, exitCode: verdict.exitCode, apiCalls: snap.apiCalls, throttleWaits: snap.throttleWaits,
-                throttleWaitSeconds: snap.throttleWaitSeconds, bytesArchived: snap.bytesArchived, rowsLoaded: snap.rowsLoaded,
-                diagnostics: [], error: stopped.map { "interrupted: \($0)" } ?? "\(error)", finishedAt: ports.clock.now()))
-            log.error(stopped == nil ? "run failed" : "run interrupted", metadata: ["error": "\(error)"])
-            if let stopped { throw RunInterrupted(reason: stopped) }
-            throw error
-        }
-        let snap = counters.snapshot
-        report.counters = snap
-        try await ports.warehouse.finishRun(runID, RunOutcome(
-            status: report.verdict.status, exitCode: report.verdict.exitCode, apiCalls: snap.apiCalls,
-            throttleWaits: snap.throttleWaits, throttleWaitSeconds: snap.throttleWaitSeconds, bytesArchived: snap.bytesArchived,
-            rowsLoaded: snap.rowsLoaded, diagnostics: report.diagnostics,
-            error: report.interruptedBy.map { "interrupted: \($0)" }
-                ?? (report.failed.isEmpty ? nil : report.failed.prefix(5).map { "\($0.0): \($0.1)" }.joined(separator: "; ")),
-            finishedAt: ports.clock.now()))
-        log.info("run finished", metadata: [
-            "status": "\(report.verdict.status)", "slices_loaded": "\(report.loaded.count)", "slices_failed": "\(report.failed.count)",
-            "api_calls": "\(snap.apiCalls)", "rows_loaded": "\(snap.rowsLoaded)", "throttle_waits": "\(snap.throttleWaits)",
-        ])
-        return report
     }
 
-    // MARK: - Execution
+    /// The stages of one run, wired for its run id.
+    struct Stages: Sendable {
+        var resolver: WABAResolver
+        var runner: SliceRunner
+        var counters: RunCounters
+        var runID: Int64
+    }
 
-    private func execute(_ mode: Mode, runID: Int64, counters: RunCounters, logger: Logger) async throws -> RunReport {
+    private func stages(_ scope: RunLedger.Scope) -> Stages {
         var requests = GraphRequests(baseURL: config.graph.baseURL, apiVersion: config.graph.apiVersion, pageSize: config.graph.pageSize)
         if let secret = appSecret, !secret.isEmpty { requests.appSecretProof = token.appSecretProof(appSecret: secret) }
         let client = GraphClient(transport: ports.transport, token: token, clock: ports.clock,
                                  policy: RetryPolicy(maxAttempts: config.graph.maxAttempts, slowdownPercent: config.graph.usageSlowdownPercent),
-                                 counters: counters, timeout: .seconds(config.graph.timeoutSeconds),
+                                 counters: scope.counters, timeout: .seconds(config.graph.timeoutSeconds),
                                  maxBodyBytes: config.graph.maxBodyBytes, jitter: jitter)
-        var fetcher = PageFetcher(client: client, requests: requests, archive: ports.archive, counters: counters, runID: runID)
+        var fetcher = PageFetcher(client: client, requests: requests, archive: ports.archive, manifest: ports.warehouse,
+                                  counters: scope.counters, runID: scope.runID)
         fetcher.maxPages = config.graph.maxPages
-        let resolver = WABAResolver(fetcher: fetcher, requests: requests, config: config)
         let extractor = SliceExtractor(fetcher: fetcher, requests: requests, config: config)
+        let loader = SliceLoader(archive: ports.archive, warehouse: ports.warehouse, runID: scope.runID)
+        return Stages(resolver: WABAResolver(fetcher: fetcher, requests: requests, config: config),
+                      runner: SliceRunner(extractor: extractor, loader: loader, warehouse: ports.warehouse, clock: ports.clock,
+                                          pipeline: config.name),
+                      counters: scope.counters, runID: scope.runID)
+    }
 
-        let today = Day(epochSecondsUTC: Int64(ports.clock.now().timeIntervalSince1970))
-        let discovery = try await resolver.discover(asOf: today, logger: logger)
-        if !discovery.records.isEmpty { try await ports.warehouse.recordRawPages(discovery.records) }
+    private func execute(_ mode: RunMode, scope: RunLedger.Scope) async throws -> RunReport {
+        let logger = scope.logger
+        let stages = stages(scope)
+        let discovery = try await stages.resolver.discover(asOf: RunDay.utc(ports.clock), logger: logger)
         var entries = discovery.entries
         if entries.isEmpty, let d = config.discover {
             // A nightly job that finds nothing to load is almost always a lost share or a wrong
@@ -111,25 +82,12 @@ public struct RunEngine: Sendable {
                 nothing to load. Fix: check discover.business_id, and that the WABAs are shared with this token's system user
                 """)
         }
-        if case .backfill(_, _, let only, _, _) = mode, !only.isEmpty {
-            entries = only.map { id in discovery.entries.first { $0.id == id } ?? WABAEntry(id: id) }
+        if !mode.onlyWABAs.isEmpty {
+            entries = mode.onlyWABAs.map { id in discovery.entries.first { $0.id == id } ?? WABAEntry(id: id) }
         }
-        let watermarks: [WatermarkKey: String]
-        let completed: Set<SliceIdentity>
-        let backfillKey: String?
-        switch mode {
-        case .nightly:
-            watermarks = try await ports.warehouse.watermarks(pipeline: config.name)
-            completed = []; backfillKey = nil
-        case .backfill(let from, let to, let w, let d, let chunk):
-            watermarks = [:]
-            let key = BackfillKey.make(pipeline: config.name, from: from, to: to, wabas: w, datasets: d, chunkDays: chunk)
-            backfillKey = key
-            completed = try await ports.warehouse.completedBackfillChunks(backfillKey: key)
-            if !completed.isEmpty { logger.info("resuming backfill", metadata: ["backfill_key": "\(key)", "chunks_done": "\(completed.count)"]) }
-        }
+        let ledger = try await ledgerState(mode, logger: logger)
         let grainChanges = await PricingGrainCheck.run(config: config, warehouse: ports.warehouse, logger: logger)
-        events(.planned(wabas: entries.count, slices: entries.count * config.datasetNames.count))
+        events(.planned(wabas: entries.count, slices: entries.count * SlicePlanner.datasets(config, mode: mode).count))
 
         let limit = max(1, config.graph.maxConcurrency)
         let collected: [WABAResult] = await withTaskGroup(of: WABAResult.self) { group in
@@ -140,47 +98,46 @@ public struct RunEngine: Sendable {
                 group.addTask {
                     var log = logger
                     log[metadataKey: "waba"] = "\(entry.id)"
-                    return await processWABA(entry, mode: mode, runID: runID, watermarks: watermarks, completed: completed,
-                                              backfillKey: backfillKey, resolver: resolver, extractor: extractor,
-                                              counters: counters, logger: log)
+                    return await processWABA(entry, mode: mode, ledger: ledger, stages: stages, logger: log)
                 }
             }
             for await r in group { results.append(r) }
             return results
         }
 
-        var report = RunReport(runID: runID, verdict: RunVerdict.of(succeeded: 0, failures: []), counters: counters.snapshot)
-        report.diagnostics = discovery.diagnostics
-        var minDay: Day?, maxDay: Day?
+        var report = RunReport(runID: scope.runID, verdict: RunVerdict.of(succeeded: 0, failures: []), counters: scope.counters.snapshot)
+        report.diagnostics = discovery.diagnostics + grainChanges
         for r in collected {
             report.loaded += r.loaded
             report.failed += r.failed
             report.skipped += r.skipped
             report.diagnostics += r.diagnostics
-            for (slice, _) in r.loaded where slice.dataset != DatasetName.catalog {
-                if let s = Day(slice.windowStart) { minDay = min(minDay ?? s, s) }
-                if let e = Day(slice.windowEnd) { maxDay = max(maxDay ?? e, e) }
-            }
         }
-        report.diagnostics = mergeDiagnostics(report.diagnostics + grainChanges)
-        if let reason = interruption.reason {
-            // Whole slices are kept; transforms and the rest wait for the next run.
-            logger.warning("run interrupted: in-flight work finished or rolled back, nothing new started", metadata: ["reason": "\(reason)"])
-            report.interruptedBy = reason
-            report.verdict = .interrupted
-            return report
-        }
-        if let minDay, let maxDay {
-            do {
-                report.transformSeconds = try await ports.warehouse.runTransforms(from: minDay.description, to: maxDay.description)
-            } catch {
-                logger.error("transforms failed", metadata: ["error": "\(error)"])
-                report.failed.append((SliceIdentity(pipeline: config.name, wabaID: "*", dataset: "transforms",
-                                                    windowStart: minDay.description, windowEnd: maxDay.description),
-                                      "\(error)", (error as? any ClassifiedError)?.failureClass ?? .terminal))
-            }
-        }
-        report.verdict = RunVerdict.of(succeeded: report.loaded.count + report.skipped.count, failures: report.failed.map(\.2))
         return report
+    }
+
+    /// What the planner needs from the ledger: watermarks (nightly) or completed chunks (backfill).
+    private func ledgerState(_ mode: RunMode, logger: Logger) async throws -> SlicePlanner.Ledger {
+        switch mode {
+        case .nightly:
+            return SlicePlanner.Ledger(watermarks: try await ports.warehouse.watermarks(pipeline: config.name))
+        case .backfill(let range):
+            let key = range.key(pipeline: config.name)
+            let done = try await ports.warehouse.completedBackfillChunks(backfillKey: key)
+            if !done.isEmpty { logger.info("resuming backfill", metadata: ["backfill_key": "\(key)", "chunks_done": "\(done.count)"]) }
+            return SlicePlanner.Ledger(completedChunks: done)
+        }
+    }
+}
+
+/// "Today", computed in one place: the run's UTC day (before a WABA's timezone is known: discovery
+/// and WABA fields, for their archive folders) and each WABA's own local day (for planning).
+enum RunDay {
+    static func utc(_ clock: any RuntimeClock) -> Day {
+        Day(epochSecondsUTC: Int64(clock.now().timeIntervalSince1970))
+    }
+
+    static func local(_ clock: any RuntimeClock, timezone: String) -> Day {
+        TimeZones.localDay(epochSeconds: Int64(clock.now().timeIntervalSince1970), in: timezone)
     }
 }

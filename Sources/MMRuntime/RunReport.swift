@@ -5,8 +5,8 @@ public struct RunReport: Sendable {
     public var runID: Int64
     public var verdict: RunVerdict
     public var counters: RunCounters.Snapshot
-    public var loaded: [(SliceIdentity, LoadStats)] = []
-    public var failed: [(SliceIdentity, String, FailureClass)] = []
+    public var loaded: [SliceSuccess] = []
+    public var failed: [SliceFailure] = []
     public var diagnostics: [Diagnostic] = []
     public var transformSeconds: [String: Double] = [:]
     public var skipped: [SliceIdentity] = []
@@ -18,7 +18,38 @@ public struct RunReport: Sendable {
     }
 
     /// Totals over the loaded slices.
-    public var totals: LoadStats { loaded.reduce(into: LoadStats()) { $0.add($1.1) } }
+    public var totals: LoadStats { loaded.reduce(into: LoadStats()) { $0.add($1.stats) } }
+
+    /// The WABA-local days the loaded fact slices cover (the catalog has none): what transforms redo.
+    public var loadedDays: DayWindow? {
+        let windows = loaded.filter { $0.slice.dataset != DatasetName.catalog }
+            .compactMap { s in Day(s.slice.windowStart).flatMap { a in Day(s.slice.windowEnd).map { DayWindow(start: a, end: $0) } } }
+        guard let first = windows.first else { return nil }
+        return windows.dropFirst().reduce(first) { DayWindow(start: min($0.start, $1.start), end: max($0.end, $1.end)) }
+    }
+
+    /// The verdict of the slices' outcomes (skipped slices count as done).
+    public var slicesVerdict: RunVerdict {
+        RunVerdict.of(succeeded: loaded.count + skipped.count, failures: failed.map(\.failureClass))
+    }
+}
+
+/// A slice that loaded, with what its load did.
+public struct SliceSuccess: Sendable {
+    public var slice: SliceIdentity
+    public var stats: LoadStats
+    public init(slice: SliceIdentity, stats: LoadStats) { self.slice = slice; self.stats = stats }
+}
+
+/// A slice that failed: the error as logged (never a secret) and its class.
+public struct SliceFailure: Sendable, CustomStringConvertible {
+    public var slice: SliceIdentity
+    public var error: String
+    public var failureClass: FailureClass
+    public init(slice: SliceIdentity, error: String, failureClass: FailureClass) {
+        self.slice = slice; self.error = error; self.failureClass = failureClass
+    }
+    public var description: String { "\(slice): \(error)" }
 }
 
 /// Merges diagnostics of the same kind/subject/value, adding counts.

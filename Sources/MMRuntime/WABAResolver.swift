@@ -4,16 +4,15 @@ import MMCore
 
 /// Finds the WABAs to process (explicit list merged with business-portfolio discovery) and reads
 /// each WABA's own fields (currency, timezone), phone numbers and, when the pipeline gives no
-/// industry, the phone numbers' business-profile vertical. Every response is archived (dataset `waba`).
+/// industry, the phone numbers' business-profile vertical. Every response is archived and listed in the manifest (dataset `waba`, `discovery`).
 struct WABAResolver: Sendable {
     let fetcher: PageFetcher
     let requests: GraphRequests
     let config: PipelineConfig
 
-    /// What discovery found: the WABAs to process, the archived pages, and ids it refused.
+    /// What discovery found: the WABAs to process and ids it refused (its pages are in the manifest).
     struct Discovery: Sendable {
         var entries: [WABAEntry]
-        var records: [RawPageRecord] = []
         var diagnostics: [Diagnostic] = []
     }
 
@@ -31,7 +30,6 @@ struct WABAResolver: Sendable {
                 try trail.enter(u)
                 let (body, record, _) = try await fetcher.fetchOne(u, dataset: "discovery", wabaID: d.businessID,
                                                                    window: (asOf.description, asOf.description), page: page, logger: logger)
-                found.records.append(record)
                 for item in try CatalogNormalizer.idList(body, source: record.archived.relativePath) where known.insert(item.id).inserted {
                     guard GraphID.isValid(item.id) else {
                         let shown = GraphID.printable(item.id)
@@ -54,11 +52,9 @@ struct WABAResolver: Sendable {
     /// error, any Graph error) the WABA still loads — one warning and one diagnostic per failing
     /// call kind, and the phone rows or vertical are left out.
     /// - Throws: only when the WABA's own fields cannot be read.
-    func resolve(_ entry: WABAEntry, asOf: Day, logger: Logger) async throws -> (WABAInfo, [PhoneNumberRow], [RawPageRecord], [Diagnostic]) {
+    func resolve(_ entry: WABAEntry, asOf: Day, logger: Logger) async throws -> (WABAInfo, [PhoneNumberRow], [Diagnostic]) {
         let window = (asOf.description, asOf.description)
-        var records: [RawPageRecord] = []
         let (body, rec, _) = try await fetcher.fetchOne(requests.wabaFields(entry.id), dataset: "waba", wabaID: entry.id, window: window, page: 0, logger: logger)
-        records.append(rec)
         let fields = try CatalogNormalizer.wabaFields(body, source: rec.archived.relativePath)
         var diagnostics: [Diagnostic] = []
         if fields.info(entry: entry).timezoneSource == "utc-fallback" {
@@ -75,7 +71,6 @@ struct WABAResolver: Sendable {
         var listed: [CatalogNormalizer.IDName] = []
         do {
             let (pbody, prec, _) = try await fetcher.fetchOne(requests.phoneNumbers(entry.id), dataset: "waba", wabaID: entry.id, window: window, page: 1, logger: logger)
-            records.append(prec)
             listed = try CatalogNormalizer.idList(pbody, source: prec.archived.relativePath)
         } catch { degrade("phone_numbers", error) }
         var phones: [PhoneNumberRow] = []
@@ -84,7 +79,6 @@ struct WABAResolver: Sendable {
             if entry.industry == nil {
                 do {
                     let (vb, vrec, _) = try await fetcher.fetchOne(requests.businessProfile(p.id), dataset: "waba", wabaID: entry.id, window: window, page: 2 + phones.count, logger: logger)
-                    records.append(vrec)
                     vertical = try CatalogNormalizer.vertical(vb, source: vrec.archived.relativePath)
                 } catch { degrade("whatsapp_business_profile", error) }
             }
@@ -92,6 +86,6 @@ struct WABAResolver: Sendable {
                                          verifiedName: p.verified_name ?? "", qualityRating: p.quality_rating ?? "", vertical: vertical))
         }
         let info = fields.info(entry: entry, vertical: phones.map(\.vertical).first { !$0.isEmpty } ?? "")
-        return (info, phones, records, diagnostics)
+        return (info, phones, diagnostics)
     }
 }

@@ -40,56 +40,6 @@ extension PGWarehouse {
         }
     }
 
-    public func recordRawPages(_ pages: [RawPageRecord]) async throws {
-        guard !pages.isEmpty else { return }
-        try await withConnection { lease in
-            try lease.connection.transaction { connection in
-                for page in pages {
-                    try connection.query("""
-                        INSERT INTO etl.raw_pages AS p (run_id, dataset, waba_id, window_start, window_end, page, path, sha256,
-                            raw_bytes, compressed_bytes, http_status, fetched_at)
-                        VALUES ($1, $2, $3, $4::date, $5::date, $6, $7, $8, $9, $10, $11, to_timestamp($12::float8))
-                        ON CONFLICT (path) DO UPDATE SET run_id = EXCLUDED.run_id, dataset = EXCLUDED.dataset,
-                            waba_id = EXCLUDED.waba_id, window_start = EXCLUDED.window_start, window_end = EXCLUDED.window_end,
-                            page = EXCLUDED.page, sha256 = EXCLUDED.sha256, raw_bytes = EXCLUDED.raw_bytes,
-                            compressed_bytes = EXCLUDED.compressed_bytes, http_status = EXCLUDED.http_status,
-                            fetched_at = EXCLUDED.fetched_at
-                        """, [page.runID, page.dataset, page.wabaID, page.windowStart, page.windowEnd, page.page,
-                              page.archived.relativePath, page.archived.sha256, page.archived.rawBytes,
-                              page.archived.compressedBytes, page.httpStatus, page.fetchedAt.timeIntervalSince1970])
-                }
-            }
-        }
-    }
-
-    /// Manifest rows for replay, oldest fetch first within each (dataset, WABA, window start), so a
-    /// replay that loads them in order ends with the latest fetch of every window. An empty
-    /// `wabaIDs` means every WABA.
-    public func rawPages(dataset: String?, wabaIDs: [String], from: String, to: String) async throws -> [RawPageRecord] {
-        try await withConnection { lease in
-            let rows = try lease.connection.query("""
-                SELECT run_id, dataset, waba_id, to_char(window_start, 'YYYY-MM-DD') AS window_start,
-                       to_char(window_end, 'YYYY-MM-DD') AS window_end, page, path, sha256, raw_bytes, compressed_bytes,
-                       http_status, extract(epoch FROM fetched_at)::float8 AS fetched_at
-                FROM etl.raw_pages
-                WHERE ($1::text IS NULL OR dataset = $1) AND (cardinality($2::text[]) = 0 OR waba_id = ANY ($2::text[]))
-                  AND window_start BETWEEN $3::date AND $4::date
-                ORDER BY dataset, waba_id, window_start, fetched_at, run_id, page
-                """, [dataset, PGTextArray(wabaIDs), from, to])
-            return try rows.map { row in
-                RawPageRecord(
-                    runID: try row.int64("run_id") ?? 0, dataset: try row.string("dataset") ?? "",
-                    wabaID: try row.string("waba_id") ?? "", windowStart: try row.string("window_start") ?? "",
-                    windowEnd: try row.string("window_end") ?? "", page: try row.int("page") ?? 0,
-                    archived: ArchivedPage(relativePath: try row.string("path") ?? "", sha256: try row.string("sha256") ?? "",
-                                           rawBytes: try row.int("raw_bytes") ?? 0,
-                                           compressedBytes: try row.int("compressed_bytes") ?? 0),
-                    httpStatus: try row.int("http_status") ?? 0,
-                    fetchedAt: Date(timeIntervalSince1970: try row.double("fetched_at") ?? 0))
-            }
-        }
-    }
-
     /// Records a failed slice. A slice that already succeeded in the same run keeps its row.
     public func recordFailedItem(_ item: FailedItem) async throws {
         let diagnostics = try Self.json(["failure_class": item.failureClass.rawValue])

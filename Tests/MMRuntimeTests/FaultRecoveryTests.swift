@@ -45,8 +45,8 @@ import Testing
     @Test func aRejectedTokenEndsAsAnAuthFailure() async throws {
         try await run(faults: [], simToken: "the-right-token", engineToken: "a-wrong-token") { report, _ in
             #expect(report.verdict.exitCode == 77)
-            #expect(report.failed.allSatisfy { $0.2 == .auth })
-            #expect(report.failed.allSatisfy { !$0.1.contains("a-wrong-token") })
+            #expect(report.failed.allSatisfy { $0.failureClass == .auth })
+            #expect(report.failed.allSatisfy { !$0.error.contains("a-wrong-token") })
         }
     }
 

@@ -28,8 +28,8 @@ import Testing
         try await withSimulator(try NightlyRunTests.simConfig(wabas: 1, templates: 1)) { foreign in
             try await run(fault: "foreignnext", simTweak: { $0.foreignBaseURL = foreign.baseURL }) { report, _ in
                 #expect(report.verdict.exitCode == 1, "\(report.failed)")
-                #expect(!report.failed.isEmpty && report.failed.allSatisfy { $0.2 == .terminal })
-                #expect(report.failed.contains { $0.1.contains("refused to follow a paging URL to host \"127.0.0.1\"") }, "\(report.failed)")
+                #expect(!report.failed.isEmpty && report.failed.allSatisfy { $0.failureClass == .terminal })
+                #expect(report.failed.contains { $0.error.contains("refused to follow a paging URL to host \"127.0.0.1\"") }, "\(report.failed)")
                 #expect((foreign.requestCounts()["total"] ?? 0) == 0, "the foreign host was called: \(foreign.requestCounts())")
             }
         }
@@ -38,7 +38,7 @@ import Testing
     @Test func endlessPagingStopsAtThePageCap() async throws {
         try await run(fault: "endless", extraGraph: "  max_pages: 25") { report, h in
             #expect(report.verdict.exitCode == 1, "\(report.failed)")
-            #expect(report.failed.contains { $0.1.contains("over 25 pages") }, "\(report.failed)")
+            #expect(report.failed.contains { $0.error.contains("over 25 pages") }, "\(report.failed)")
             // Catalog (1 call) stops after 25 pages, and nothing else could run on it.
             #expect((h.sim.requestCounts()["total"] ?? 0) < 200)
         }
@@ -47,14 +47,14 @@ import Testing
     @Test func aGzipBombIsRefusedAtTheBodyCap() async throws {
         try await run(fault: "bomb", extraGraph: "  max_body_megabytes: 1", simTweak: { $0.bombBytes = 48 << 20 }) { report, _ in
             #expect(report.verdict.exitCode == 1, "\(report.failed)")
-            #expect(report.failed.contains { $0.1.contains("response too large") }, "\(report.failed)")
+            #expect(report.failed.contains { $0.error.contains("response too large") }, "\(report.failed)")
         }
     }
 
     @Test func anOversizePageIsRefusedAndTheRerunLoads() async throws {
         try await run(fault: "oversize", extraGraph: "  max_body_megabytes: 1", simTweak: { $0.oversizeBytes = 3 << 20 }) { report, h in
             #expect(report.verdict.exitCode == 1, "\(report.failed)")
-            #expect(report.failed.allSatisfy { $0.2 == .terminal })
+            #expect(report.failed.allSatisfy { $0.failureClass == .terminal })
             let pricingRows = try h.scalar("SELECT count(*) FROM mm.fact_pricing")
             #expect(pricingRows == "0")
         }

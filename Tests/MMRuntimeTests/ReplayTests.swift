@@ -44,7 +44,7 @@ import Testing
         let tampered = try await replay.run(from: asOf - 30, to: asOf, wabas: [], datasets: ["templates"], argsJSON: "{}")
         #expect(tampered.verdict.exitCode == 1)
         #expect(tampered.failed.count == 1)
-        #expect(tampered.failed.first?.1.contains(path) == true)
+        #expect(tampered.failed.first?.error.contains(path) == true)
         let wabaOfBad = try #require(try conn.query("SELECT waba_id FROM etl.raw_pages WHERE path = $1", [path]).string(0, 0))
         #expect(try h.scalar("SELECT count(*)::text FROM mm.fact_template_daily WHERE waba_id = '\(wabaOfBad)'") == "0")
         #expect(try Int(h.scalar("SELECT count(*)::text FROM mm.fact_template_daily") ?? "0")! > 0)

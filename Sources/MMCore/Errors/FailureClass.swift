@@ -15,3 +15,11 @@ public enum FailureClass: String, Sendable, Codable, Hashable {
 public protocol ClassifiedError: Error, CustomStringConvertible {
     var failureClass: FailureClass { get }
 }
+
+extension FailureClass {
+    /// The class of any error: its own when it is classified, else terminal (an error nobody
+    /// classified is a bug or a data problem that a retry will not fix).
+    public init(of error: any Error) {
+        self = (error as? any ClassifiedError)?.failureClass ?? .terminal
+    }
+}

@@ -38,13 +38,46 @@ public struct ArchiveSidecar: Sendable, Codable, Equatable {
     public var windowStart: String
     public var windowEnd: String
     public var page: Int
+    /// The request's full context (absent in sidecars written before it was recorded: replay then
+    /// reads the context back from `url`).
+    public var request: PageRequest?
 
     public init(method: String = "GET", url: String, status: Int, responseHeaders: [HTTPHeader], fetchedAt: String,
-                dataset: String, wabaID: String, windowStart: String, windowEnd: String, page: Int) {
+                dataset: String, wabaID: String, windowStart: String, windowEnd: String, page: Int, request: PageRequest? = nil) {
         self.method = method; self.url = URLRedaction.redact(url); self.status = status
         self.responseHeaders = HTTPHeaders(responseHeaders).redacted.fields
         self.fetchedAt = fetchedAt; self.dataset = dataset; self.wabaID = wabaID
-        self.windowStart = windowStart; self.windowEnd = windowEnd; self.page = page
+        self.windowStart = windowStart; self.windowEnd = windowEnd; self.page = page; self.request = request
+    }
+}
+
+/// What a page answered, in full, so that replay needs no URL parsing, and what `archive verify
+/// --repair-manifest` needs to rebuild a lost manifest row and to prove a fetch complete.
+public struct PageRequest: Sendable, Codable, Equatable {
+    /// The fetch (`etl.fetches`) the page belongs to.
+    public var fetchID: Int64
+    /// Position of the page in its fetch, from 0, over all the fetch's requests.
+    public var fetchPage: Int
+    /// True on the fetch's last page: with pages 0…fetchPage all present, the set is complete.
+    public var lastOfFetch: Bool
+    /// The sub-window of this request (a slice's window may be split into several requests).
+    public var requestStart: String
+    public var requestEnd: String
+    /// Template analytics: the product type asked for, the template batch, the timezone switch.
+    public var productType: String?
+    public var templateIDs: [String]?
+    public var useWABATimezone: Bool?
+    /// Pricing analytics: the granularity and the dimension set asked for.
+    public var granularity: String?
+    public var dimensions: [String]?
+
+    public init(fetchID: Int64, fetchPage: Int, lastOfFetch: Bool, requestStart: String, requestEnd: String,
+                productType: String? = nil, templateIDs: [String]? = nil, useWABATimezone: Bool? = nil,
+                granularity: String? = nil, dimensions: [String]? = nil) {
+        self.fetchID = fetchID; self.fetchPage = fetchPage; self.lastOfFetch = lastOfFetch
+        self.requestStart = requestStart; self.requestEnd = requestEnd; self.productType = productType
+        self.templateIDs = templateIDs; self.useWABATimezone = useWABATimezone
+        self.granularity = granularity; self.dimensions = dimensions
     }
 }
 

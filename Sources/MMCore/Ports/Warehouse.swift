@@ -29,10 +29,14 @@ public struct RawPageRecord: Sendable, Hashable {
     public var archived: ArchivedPage
     public var httpStatus: Int
     public var fetchedAt: Date
+    /// The fetch (`etl.fetches`) the page belongs to; nil for pages outside any slice fetch
+    /// (discovery, WABA fields) and for rows written before fetches were recorded.
+    public var fetchID: Int64?
     public init(runID: Int64, dataset: String, wabaID: String, windowStart: String, windowEnd: String, page: Int,
-                archived: ArchivedPage, httpStatus: Int, fetchedAt: Date) {
+                archived: ArchivedPage, httpStatus: Int, fetchedAt: Date, fetchID: Int64? = nil) {
         self.runID = runID; self.dataset = dataset; self.wabaID = wabaID; self.windowStart = windowStart
         self.windowEnd = windowEnd; self.page = page; self.archived = archived; self.httpStatus = httpStatus; self.fetchedAt = fetchedAt
+        self.fetchID = fetchID
     }
 }
 
@@ -138,10 +142,21 @@ public protocol Warehouse: Sendable {
     func acquireRunLock(pipeline: String, wait: Bool) async throws -> Bool
     /// Watermarks of a pipeline: (waba_id, dataset) → last loaded WABA-local date.
     func watermarks(pipeline: String) async throws -> [WatermarkKey: String]
-    /// Records archived pages in `etl.raw_pages` (before they are normalized).
+    /// Records archived pages in `etl.raw_pages`, each as soon as its file is durable, outside any
+    /// load transaction (a rolled-back load never erases it). Idempotent per path.
     func recordRawPages(_ pages: [RawPageRecord]) async throws
-    /// Manifest rows for replay: pages of `dataset`/`wabaID` whose window starts within [from, to].
+    /// Manifest rows: pages of `dataset`/`wabaID` whose window starts within [from, to].
     func rawPages(dataset: String?, wabaIDs: [String], from: String, to: String) async throws -> [RawPageRecord]
+    /// Starts the fetch of one slice (`etl.fetches`, incomplete until `completeFetch`); returns its id.
+    func beginFetch(runID: Int64, slice: SliceIdentity) async throws -> Int64
+    /// Marks a fetch complete: its last page is archived and in the manifest.
+    func completeFetch(_ fetchID: Int64, pages: Int) async throws
+    /// Marks archived pages as superseded: a request that failed after some pages and was retried
+    /// in another form (split window, alternative name). Replay never loads them.
+    func supersedePages(paths: [String]) async throws
+    /// The fetches (complete or not) of `dataset` whose window starts within [from, to], each with
+    /// its pages in order; manifest rows from before fetches were recorded are grouped by run.
+    func archivedFetches(dataset: String, wabaIDs: [String], from: String, to: String) async throws -> [ArchivedFetch]
     /// Upserts the WABA dimension (and its phone numbers).
     func upsertWABA(_ info: WABAInfo, phones: [PhoneNumberRow], runID: Int64) async throws
     /// Loads one slice in one transaction under its (WABA, dataset) lock: COPY into staging, merge

@@ -22,7 +22,7 @@ enum Metrics {
         metric("mmetl_last_run_api_calls", "API calls of the last run.", "gauge", [(p, String(c.apiCalls))])
         metric("mmetl_last_run_throttle_wait_seconds", "Seconds waited on throttling/backoff in the last run.", "gauge", [(p, String(format: "%.3f", c.throttleWaitSeconds))])
         var failures: [String: Int] = [:]
-        for (slice, _, _) in r.failed { failures[slice.wabaID, default: 0] += 1 }
+        for f in r.failed { failures[f.slice.wabaID, default: 0] += 1 }
         metric("mmetl_last_run_failed_slices", "Failed slices per WABA in the last run.", "gauge",
                failures.sorted { $0.key < $1.key }.map { ("\(p),waba_id=\"\(escape($0.key))\"", String($0.value)) })
         let text = lines.joined(separator: "\n") + "\n"

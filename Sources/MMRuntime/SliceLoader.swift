@@ -1,0 +1,42 @@
+import Foundation
+import Logging
+import MMCore
+
+/// Loads one slice from its archived pages in one transaction, with its ledger writes: the
+/// nightly run, backfills and replay all end here.
+struct SliceLoader: Sendable {
+    let archive: any ArchiveStore
+    let warehouse: any Warehouse
+    let runID: Int64
+
+    /// What one slice's load wrote, and what its pages held.
+    struct Loaded: Sendable {
+        var stats: LoadStats
+        var totals: PageTally.Totals
+    }
+
+    /// What the load records beside the rows.
+    struct Ledger: Sendable {
+        var finalBefore: Day
+        var watermark: Day?
+        var backfillKey: String?
+        var apiCalls: Int
+        var startedAt: Date
+        var fetchedAt: Date
+    }
+
+    func load(_ slice: SliceIdentity, dataset: Dataset, pages: [FetchedPage], ledger: Ledger) async throws -> Loaded {
+        let source = ArchivedPages(archive: archive, dataset: dataset, pages: pages)
+        // Until the warehouse streams pages itself, the rows are gathered off the cooperative pool.
+        let batch = try await Blocking.run { () throws -> NormalizedBatch in
+            var all = NormalizedBatch()
+            try source.forEachPage { all.append($0) }
+            return all.deduplicated()
+        }
+        let stats = try await warehouse.loadSlice(SliceLoad(
+            slice: slice, runID: runID, batch: batch, finalBefore: ledger.finalBefore.description,
+            advanceWatermarkTo: ledger.watermark?.description, backfillKey: ledger.backfillKey, apiCalls: ledger.apiCalls,
+            pages: pages.count, attempts: 1, startedAt: ledger.startedAt, fetchedAt: ledger.fetchedAt))
+        return Loaded(stats: stats, totals: source.tally.totals)
+    }
+}
