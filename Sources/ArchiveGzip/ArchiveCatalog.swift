@@ -45,6 +45,8 @@ public protocol ArchiveCatalog: ArchiveStore {
     func list(_ selection: ArchiveSelection) throws(ArchiveError) -> [ArchiveFileEntry]
     /// Deletes a body and its sidecar; missing files are not an error.
     func remove(relativePath: String) throws(ArchiveError)
+    /// The stored (compressed) bytes of a body, unchecked; `.notFound` when absent.
+    func stored(relativePath: String) throws(ArchiveError) -> [UInt8]
 }
 
 extension [ArchiveFileEntry] {

@@ -51,6 +51,11 @@ public struct FileArchiveStore: ArchiveCatalog, Sendable {
         return try ArchiveVerification.verifyAndGunzip(stored, relativePath: relativePath, expectedSHA256: expectedSHA256)
     }
 
+    public func stored(relativePath: String) throws(ArchiveError) -> [UInt8] {
+        try ArchivePaths.validate(relativePath: relativePath)
+        return try AtomicFile.read(absolute(relativePath), displayPath: relativePath)
+    }
+
     public func readSidecar(relativePath: String) throws(ArchiveError) -> ArchiveSidecar {
         try ArchivePaths.validate(relativePath: relativePath)
         let path = ArchivePaths.sidecarPath(forBody: relativePath)

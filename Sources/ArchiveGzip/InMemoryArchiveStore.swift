@@ -33,6 +33,12 @@ public final class InMemoryArchiveStore: ArchiveCatalog, Sendable {
         return try ArchiveVerification.verifyAndGunzip(stored, relativePath: relativePath, expectedSHA256: expectedSHA256)
     }
 
+    public func stored(relativePath: String) throws(ArchiveError) -> [UInt8] {
+        try ArchivePaths.validate(relativePath: relativePath)
+        guard let bytes = storedFile(relativePath) else { throw .notFound(path: relativePath) }
+        return bytes
+    }
+
     public func readSidecar(relativePath: String) throws(ArchiveError) -> ArchiveSidecar {
         try ArchivePaths.validate(relativePath: relativePath)
         let path = ArchivePaths.sidecarPath(forBody: relativePath)

@@ -7,13 +7,12 @@ import Synchronization
 /// bytes through the same functions. Reading a page that fails to normalize throws, naming the file.
 struct ArchivedPages: SliceRowSource {
     let archive: any ArchiveStore
-    let dataset: Dataset
+    let normalize: PageNormalizer
     let pages: [FetchedPage]
     /// What the pages held, gathered while they stream by.
     let tally = PageTally()
 
     func forEachPage(_ body: (NormalizedBatch) throws -> Void) throws {
-        let normalize = dataset.normalizer
         for page in pages {
             let bytes = try archive.read(relativePath: page.record.archived.relativePath, expectedSHA256: page.record.archived.sha256)
             let batch = try normalize(bytes, page.context)
@@ -42,13 +41,19 @@ final class PageTally: Sendable {
     var totals: Totals { state.withLock { $0 } }
 }
 
-extension Dataset {
-    /// The dataset's page normalizer — the same function for the nightly run and replay.
-    var normalizer: PageNormalizer {
-        switch self {
-        case .pricing: return PricingNormalizer.normalize
-        case .templates: return TemplateAnalyticsNormalizer.normalize
-        case .catalog: return CatalogNormalizer.normalize
+/// The page normalizer of each dataset — the same functions for the nightly run and replay.
+/// Replaceable (tests swap one in to fail on a page).
+public struct PageNormalizers: Sendable {
+    public var pricing: PageNormalizer = PricingNormalizer.normalize
+    public var templates: PageNormalizer = TemplateAnalyticsNormalizer.normalize
+    public var catalog: PageNormalizer = CatalogNormalizer.normalize
+    public init() {}
+
+    public subscript(_ dataset: Dataset) -> PageNormalizer {
+        switch dataset {
+        case .pricing: return pricing
+        case .templates: return templates
+        case .catalog: return catalog
         }
     }
 }

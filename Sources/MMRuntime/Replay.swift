@@ -15,6 +15,8 @@ public struct Replay: Sendable {
     public let logger: Logger
     /// Once triggered (SIGTERM/SIGINT), no new slice starts and the run ends `interrupted`.
     public var interruption = Interruption()
+    /// The page normalizers (the standard ones; tests swap one in).
+    public var normalizers = PageNormalizers()
 
     public init(config: PipelineConfig, archive: any ArchiveStore, warehouse: any Warehouse, clock: any RuntimeClock, logger: Logger) {
         self.config = config; self.archive = archive; self.warehouse = warehouse; self.clock = clock; self.logger = logger
@@ -35,7 +37,7 @@ public struct Replay: Sendable {
     private func replay(from: Day, to: Day, wabas: [String], datasets: [String], scope: RunLedger.Scope) async throws -> RunReport {
         var report = RunReport(runID: scope.runID, verdict: RunVerdict.of(succeeded: 0, failures: []), counters: scope.counters.snapshot)
         let wanted = datasets.isEmpty ? Dataset.allCases : datasets.compactMap(Dataset.init(rawValue:))
-        let loader = SliceLoader(archive: archive, warehouse: warehouse, runID: scope.runID)
+        let loader = SliceLoader(archive: archive, warehouse: warehouse, runID: scope.runID, normalizers: normalizers)
         var infos: [String: WABAInfo] = [:]
         for dataset in wanted {
             let fetches = try await warehouse.archivedFetches(dataset: dataset.rawValue, wabaIDs: wabas, from: from.description, to: to.description)

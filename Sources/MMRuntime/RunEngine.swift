@@ -25,6 +25,8 @@ public struct RunEngine: Sendable {
     public var events: RunEventSink = { _ in }
     /// Set by the signal handler: no new WABA or slice starts once it is triggered.
     public var interruption = Interruption()
+    /// The page normalizers (the standard ones; tests swap one in).
+    public var normalizers = PageNormalizers()
     /// Jitter source for backoff (fixed in tests).
     public var jitter: @Sendable () -> Double = { Double.random(in: 0..<1) }
 
@@ -62,7 +64,7 @@ public struct RunEngine: Sendable {
                                   counters: scope.counters, runID: scope.runID)
         fetcher.maxPages = config.graph.maxPages
         let extractor = SliceExtractor(fetcher: fetcher, requests: requests, config: config)
-        let loader = SliceLoader(archive: ports.archive, warehouse: ports.warehouse, runID: scope.runID)
+        let loader = SliceLoader(archive: ports.archive, warehouse: ports.warehouse, runID: scope.runID, normalizers: normalizers)
         return Stages(resolver: WABAResolver(fetcher: fetcher, requests: requests, config: config),
                       runner: SliceRunner(extractor: extractor, loader: loader, warehouse: ports.warehouse, clock: ports.clock,
                                           pipeline: config.name),

@@ -8,6 +8,7 @@ struct SliceLoader: Sendable {
     let archive: any ArchiveStore
     let warehouse: any Warehouse
     let runID: Int64
+    var normalizers = PageNormalizers()
 
     /// What one slice's load wrote, and what its pages held.
     struct Loaded: Sendable {
@@ -26,7 +27,7 @@ struct SliceLoader: Sendable {
     }
 
     func load(_ slice: SliceIdentity, dataset: Dataset, pages: [FetchedPage], ledger: Ledger) async throws -> Loaded {
-        let source = ArchivedPages(archive: archive, dataset: dataset, pages: pages)
+        let source = ArchivedPages(archive: archive, normalize: normalizers[dataset], pages: pages)
         // Until the warehouse streams pages itself, the rows are gathered off the cooperative pool.
         let batch = try await Blocking.run { () throws -> NormalizedBatch in
             var all = NormalizedBatch()

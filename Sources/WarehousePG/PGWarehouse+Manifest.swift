@@ -111,3 +111,67 @@ extension PGWarehouse {
             fetchedAt: Date(timeIntervalSince1970: try row.double("fetched_at") ?? 0), fetchID: try row.int64("fetch_id"))
     }
 }
+
+extension PGWarehouse {
+    /// Adds manifest rows for archived files that had none (`archive verify --repair-manifest`).
+    /// A page whose sidecar names its fetch joins that fetch (re-created, incomplete, if its row
+    /// is gone); a slice page from an older sidecar joins a new incomplete fetch per (run,
+    /// dataset, WABA, window); WABA and discovery pages need none. Fetches in `provenComplete` (the
+    /// sidecars prove every page present) are marked complete; every other stays as it was, so
+    /// replay never trusts a set the files cannot vouch for. One transaction. Returns rows added.
+    public func repairManifest(_ pages: [RawPageRecord], provenComplete: Set<Int64>) async throws -> Int {
+        try await withConnection { lease in
+            try lease.connection.transaction { connection in
+                var created: [String: Int64] = [:]
+                var added = 0
+                for var page in pages {
+                    if let id = page.fetchID {
+                        try connection.query("""
+                            INSERT INTO etl.fetches (id, run_id, dataset, waba_id, window_start, window_end)
+                            OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5::date, $6::date) ON CONFLICT (id) DO NOTHING
+                            """, [id, page.runID, page.dataset, page.wabaID, page.windowStart, page.windowEnd])
+                    } else if Dataset(rawValue: page.dataset) != nil {
+                        let key = "\(page.runID)|\(page.dataset)|\(page.wabaID)|\(page.windowStart)|\(page.windowEnd)"
+                        if created[key] == nil {
+                            created[key] = try connection.query("""
+                                INSERT INTO etl.fetches (run_id, dataset, waba_id, window_start, window_end)
+                                VALUES ($1, $2, $3, $4::date, $5::date) RETURNING id
+                                """, [page.runID, page.dataset, page.wabaID, page.windowStart, page.windowEnd]).int64(0, 0)
+                        }
+                        page.fetchID = created[key]
+                    }
+                    let r = try connection.query("""
+                        INSERT INTO etl.raw_pages (run_id, dataset, waba_id, window_start, window_end, page, path, sha256,
+                            raw_bytes, compressed_bytes, http_status, fetched_at, fetch_id)
+                        VALUES ($1, $2, $3, $4::date, $5::date, $6, $7, $8, $9, $10, $11, to_timestamp($12::float8), $13)
+                        ON CONFLICT (path) DO NOTHING
+                        """, [page.runID, page.dataset, page.wabaID, page.windowStart, page.windowEnd, page.page,
+                              page.archived.relativePath, page.archived.sha256, page.archived.rawBytes,
+                              page.archived.compressedBytes, page.httpStatus, page.fetchedAt.timeIntervalSince1970, page.fetchID])
+                    added += r.affectedRows ?? 0
+                }
+                // Keep the identity ahead of any id re-created above.
+                try connection.query("SELECT setval(pg_get_serial_sequence('etl.fetches', 'id'), greatest((SELECT max(id) FROM etl.fetches), 1))")
+                if !provenComplete.isEmpty {
+                    try connection.query("""
+                        UPDATE etl.fetches f SET completed_at = now(),
+                            pages = (SELECT count(*) FROM etl.raw_pages p WHERE p.fetch_id = f.id AND NOT p.superseded)
+                        WHERE f.id = ANY ($1::bigint[]) AND f.completed_at IS NULL
+                        """, [PGTextArray(provenComplete.sorted().map(String.init))])
+                }
+                return added
+            }
+        }
+    }
+}
+
+extension PGWarehouse {
+    /// Deletes the manifest rows of pruned files (`archive prune --apply`), so that `archive
+    /// verify` does not report them missing. Returns rows deleted.
+    public func forgetRawPages(paths: [String]) async throws -> Int {
+        guard !paths.isEmpty else { return 0 }
+        return try await withConnection { lease in
+            try lease.connection.query("DELETE FROM etl.raw_pages WHERE path = ANY ($1::text[])", [PGTextArray(paths)]).affectedRows ?? 0
+        }
+    }
+}

@@ -3,17 +3,17 @@ import ArgumentParser
 import Foundation
 import MMCore
 
-/// `mmetl archive prune`: remove archive files older than N days (dry run unless --apply).
+/// `mmetl archive verify` and `mmetl archive prune`.
 struct ArchiveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "archive", abstract: "Manage the raw archive.",
-                                                    subcommands: [ArchivePruneCommand.self])
+                                                    subcommands: [ArchiveVerifyCommand.self, ArchivePruneCommand.self])
 }
 
 struct ArchivePruneCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prune",
         abstract: "List (or with --apply, delete) archive files whose window starts more than --older-than days ago.",
-        discussion: "Dry run by default. Pruned windows can no longer be replayed; the API keeps templates 90 days and pricing 1 year, so keep at least that unless another copy exists.")
+        discussion: "Dry run by default; --apply deletes the files and their manifest rows. Pruned windows can no longer be replayed; the API keeps templates 90 days and pricing 1 year, so keep at least that unless another copy exists.")
 
     @OptionGroup var global: GlobalOptions
     @Option(name: .long, help: "The pipeline file (YAML).") var pipeline: String
@@ -35,6 +35,8 @@ struct ArchivePruneCommand: AsyncParsableCommand {
                 bytes += v.bytes
                 if apply { try store.remove(relativePath: v.relativePath) } else { print(v.relativePath) }
             }
+            // Their manifest rows go too: replay cannot use them, and `archive verify` would report them missing.
+            if apply && !victims.isEmpty { _ = try await comp.warehouse(config).forgetRawPages(paths: victims.map(\.relativePath)) }
             print("archive prune: \(victims.count) file(s), \(bytes) bytes, window start before \(cutoff)\(apply ? ": deleted" : " (dry run; --apply deletes)")")
             return 0
         }
