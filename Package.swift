@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "MMRuntimeTests", dependencies: [
             "MMRuntime", "MMTestSupport", "GraphHTTP", "ArchiveGzip", "WarehousePG",
         ]),
-        .testTarget(name: "EndToEndTests", dependencies: ["MMTestSupport", "MMCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["MMTestSupport", "MMCore", "ArchiveGzip"]),
     ],
     swiftLanguageModes: [.v6]
 )
