@@ -157,6 +157,38 @@ struct QueriesTests {
         #expect(campaigns.map { $0["failure_rate_pct"] } == ["6.25", "100.00"])
     }
 
+    /// The demo's text summary (`sql/summary`) on the same warehouse: titled, and its figures right.
+    @Test func theDemoSummaryQueriesAnswerFromTheAnalystLayer() throws {
+        let t = try SendLogTestDB.make("summary", settings: ["mmetl.min_cohort_businesses": "1", "mmetl.benchmark_min_delivered": "1"])
+        defer { t.close() }
+        try Self.seedAPI(t)
+        try t.load(Self.sendLog())
+        try t.transform("2026-11-23", "2026-11-23")
+        let queries = try SummaryQuery.load(from: TestDatabase.repositoryRoot.appendingPathComponent("sql/summary"))
+        #expect(queries.map(\.title).first == "MM API vs Cloud API, last 30 days (per currency)")
+        #expect(queries.count == 4)
+        func rows(_ q: SummaryQuery) throws -> [[String: String?]] {
+            let r = try t.conn.query(q.sql)
+            return try (0..<r.count).map { i in
+                Dictionary(uniqueKeysWithValues: try r.columns.enumerated().map { ($0.element, try r.string(i, $0.offset)) })
+            }
+        }
+        // t1 + t3 on the MM API: 110 sent, 98 delivered; t1 on the Cloud API: 20 / 16.
+        let products = try rows(queries[0])
+        #expect(products.map { $0["product"] } == ["cloud_api", "mm_api"])
+        #expect(products.map { $0["sent"] } == ["20", "110"] && products.map { $0["delivered"] } == ["16", "98"])
+        #expect(products.allSatisfy { $0["currency"] == "BRL" })
+        // 17 sends: 10 on the MM API route (2 failed), 7 fell back to the Cloud API.
+        let routes = try rows(queries[3])
+        #expect(routes.reduce(0) { $0 + (Int(($1["sent"] ?? "0") ?? "0") ?? 0) } == 17)
+        #expect(try rows(queries[2]).compactMap { $0["error_code"] ?? nil }.sorted() == ["131026", "131049"])
+        // A title line is required.
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory() + "mmetl-summary-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try "SELECT 1;\n".write(to: dir.appendingPathComponent("01_x.sql"), atomically: true, encoding: .utf8)
+        #expect(throws: PGError.self) { try SummaryQuery.load(from: dir) }
+    }
+
     @Test func noPhoneNumberAnywhereInTheDatabase() throws {
         let t = try SendLogTestDB.make("privacy")
         defer { t.close() }

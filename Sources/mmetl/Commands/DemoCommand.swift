@@ -71,7 +71,7 @@ struct DemoCommand: AsyncParsableCommand {
             _ = try await warehouse.runTransforms(from: (Day(sim.asOf)! - (days - 1)).description, to: sim.asOf)
 
             say("6/6 what an analyst sees")
-            print(try AnalystSummary.render(connection: conn, windowDays: config.benchmarks.windowDays))
+            print(try AnalystSummary.render(connection: conn, queries: SummaryQuery.load(from: comp.sqlRoot().appendingPathComponent("summary"))))
             print("""
 
             Explore it yourself:
