@@ -233,7 +233,7 @@ struct AnalystViewsTests {
         try t.conn.execute("RESET ROLE")
         #expect(try t.scalar("""
             SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname IN ('etl', 'sendlog', 'staging') AND c.relkind IN ('r', 'v', 'p', 'm')
+            WHERE n.nspname IN ('etl', 'sendlog') AND c.relkind IN ('r', 'v', 'p', 'm')
               AND has_table_privilege('mmetl_analyst', c.oid, 'SELECT')
             """) == "0")
         #expect(try t.scalar("SELECT has_schema_privilege('mmetl_analyst', 'etl', 'USAGE')::text") == "false")

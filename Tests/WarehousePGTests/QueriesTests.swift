@@ -202,8 +202,8 @@ struct QueriesTests {
         let numbers = (0..<17).map { "55119876500\(String(format: "%02d", $0))" } + ["12125550100", "5511987650099", "5511987650098", "5511987650097"]
         #expect(try PrivacyScan.findDigits(numbers, in: t.conn).isEmpty)
         // The scan itself works: a number put in a text column is found.
-        try t.conn.execute("CREATE TABLE staging.canary (note text); INSERT INTO staging.canary VALUES ('call +1 (212) 555-0100')")
-        #expect(try PrivacyScan.findDigits(["12125550100"], in: t.conn) == ["staging.canary.note"])
+        try t.conn.execute("CREATE TABLE etl.canary (note text); INSERT INTO etl.canary VALUES ('call +1 (212) 555-0100')")
+        #expect(try PrivacyScan.findDigits(["12125550100"], in: t.conn) == ["etl.canary.note"])
     }
 }
 
@@ -215,7 +215,7 @@ enum PrivacyScan {
             SELECT c.table_schema, c.table_name, c.column_name
             FROM information_schema.columns c
             JOIN information_schema.tables t USING (table_schema, table_name)
-            WHERE c.table_schema IN ('mm', 'sendlog', 'etl', 'staging') AND t.table_type = 'BASE TABLE'
+            WHERE c.table_schema IN ('mm', 'sendlog', 'etl') AND t.table_type = 'BASE TABLE'
               AND (c.data_type IN ('text', 'character varying', 'character', 'jsonb', 'json', 'ARRAY'))
             ORDER BY 1, 2, 3
             """)
