@@ -80,6 +80,14 @@ public struct PGStatus: Sendable {
 
 extension PGStatus {
     /// Current templates per WABA from the catalog dimension (empty when the table is not there yet).
+    /// The timezone each known WABA was last loaded with (for `--dry-run`'s per-WABA today).
+    public func wabaTimezones() -> [String: String] {
+        guard let rows = try? connection.query("SELECT waba_id, timezone FROM mm.dim_waba") else { return [:] }
+        var out: [String: String] = [:]
+        for row in rows { if let w = try? row.string("waba_id"), let tz = try? row.string("timezone") { out[w] = tz } }
+        return out
+    }
+
     public func templateCounts() -> [String: Int] {
         guard let rows = try? connection.query("SELECT waba_id, count(*)::int AS n FROM mm.dim_template WHERE is_current GROUP BY waba_id") else { return [:] }
         var out: [String: Int] = [:]

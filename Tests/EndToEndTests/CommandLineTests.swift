@@ -103,6 +103,9 @@ import WarehousePG
         #expect(plan.stdout.contains("estimated API calls"))
         let dry = try CLI.run(["run", "--pipeline", p, "--dry-run", "--as-of", Self.asOf], env: env)
         #expect(dry.code == 0 && dry.stdout.contains("watermark \(Self.asOf)"))
+        // The planner's own slices: pricing re-reads its 7 settle days, templates their 10.
+        #expect(dry.stdout.contains("pricing 2026-11-17…2026-11-24  ≈1 API calls · final before 2026-11-17 · advances the watermark"), "\(dry.stdout)")
+        #expect(dry.stdout.contains("templates 2026-11-14…2026-11-24"))
         #expect(try db.connect().query("SELECT count(*) FROM etl.runs").string(0, 0) == runsBefore)
 
         // Beyond retention without --from-archive: refused with a config error.

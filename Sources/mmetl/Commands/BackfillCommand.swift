@@ -49,8 +49,9 @@ struct BackfillCommand: AsyncParsableCommand {
             let args = ArgsJSON.encode(["pipeline": pipeline, "from": from, "to": to, "waba": waba.joined(separator: ","),
                                         "dataset": dataset.joined(separator: ","), "chunk_days": String(chunkDays), "from_archive": String(fromArchive)])
             if dryRun {
-                print(try await Planning.backfillPlan(config: config, warehouse: warehouse, databaseURL: comp.databaseURL(config), from: f, to: t, wabas: waba,
-                                                      datasets: datasets, chunkDays: chunkDays, fromArchive: fromArchive))
+                print(try await Planning.backfillPlan(config: config, warehouse: warehouse, databaseURL: comp.databaseURL(config),
+                                                      range: BackfillRange(from: f, to: t, wabas: waba, datasets: dataset, chunkDays: chunkDays),
+                                                      fromArchive: fromArchive))
                 return 0
             }
             if fromArchive {
@@ -64,7 +65,7 @@ struct BackfillCommand: AsyncParsableCommand {
             var engine = try comp.engine(config, warehouse: warehouse)
             let progress = Progress(enabled: Terminal.stderrIsTTY && !global.quiet)
             engine.events = progress.sink
-            let runner = engine, mode = RunEngine.Mode.backfill(from: f, to: t, wabas: waba, datasets: dataset, chunkDays: chunkDays)
+            let runner = engine, mode = RunMode.backfill(from: f, to: t, wabas: waba, datasets: dataset, chunkDays: chunkDays)
             let report = try await StopSignals.cancellable { try await runner.run(mode, command: "backfill", argsJSON: args) }
             progress.finish()
             Summary.print(report)

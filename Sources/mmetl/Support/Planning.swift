@@ -3,72 +3,78 @@ import MMCore
 import MMRuntime
 import WarehousePG
 
-/// `--dry-run` plans: what a run or a backfill would request, without touching anything.
+/// `--dry-run`: prints the plan `SlicePlanner` makes for a run or a backfill — the same value the
+/// engine executes — with estimated API calls, touching nothing.
 enum Planning {
-    /// Requests for one WABA's datasets over `windows` days, given its template count.
-    static func estimate(_ config: PipelineConfig, days: [String: Int], templates: Int?) -> Int {
-        var calls = 2 + 1   // WABA fields, phone numbers, (≈1) business profile
-        if config.catalog != nil || config.templates != nil { calls += 1 }
-        if let p = config.pricing, let d = days[DatasetName.pricing], d > 0 { calls += (d + p.maxWindowDays - 1) / p.maxWindowDays }
-        if let t = config.templates, let d = days[DatasetName.templates], d > 0 {
-            let batches = max(1, ((templates ?? 10) + 9) / 10)
-            calls += batches * t.productTypes.count * ((d + t.maxWindowDays - 1) / t.maxWindowDays)
+    /// Requests for one planned slice, given the WABA's template count (≤10 assumed when unknown).
+    static func estimate(_ config: PipelineConfig, _ slice: PlannedSlice, templates: Int?) -> Int {
+        guard slice.skip == nil else { return 0 }
+        switch slice.dataset {
+        case .catalog: return 1
+        case .pricing: return config.pricing.map { (slice.window.days + $0.maxWindowDays - 1) / $0.maxWindowDays } ?? 0
+        case .templates:
+            guard let t = config.templates else { return 0 }
+            return max(1, ((templates ?? 10) + 9) / 10) * t.productTypes.count * ((slice.window.days + t.maxWindowDays - 1) / t.maxWindowDays)
         }
-        return calls
     }
 
-    static func counts(_ url: String) -> [String: Int] {
-        (try? PGConnection(url)).map { PGStatus(connection: $0).templateCounts() } ?? [:]
+    /// What the warehouse knows that the plan depends on: the ledger, template counts, timezones.
+    struct Known {
+        var ledger: SlicePlanner.Ledger
+        var templates: [String: Int]
+        var timezones: [String: String]
+
+        init(ledger: SlicePlanner.Ledger, databaseURL: String) {
+            let status = (try? PGConnection(databaseURL)).map { PGStatus(connection: $0) }
+            self.ledger = ledger
+            templates = status?.templateCounts() ?? [:]
+            timezones = status?.wabaTimezones() ?? [:]
+        }
+
+        /// Today in the WABA's last known timezone (UTC for a WABA never loaded).
+        func today(_ wabaID: String) -> Day {
+            TimeZones.localDay(epochSeconds: Int64(Date().timeIntervalSince1970), in: timezones[wabaID] ?? "UTC")
+        }
+    }
+
+    static func plan(_ config: PipelineConfig, mode: RunMode, wabas: [String], known: Known) -> (lines: [String], calls: Int, pending: Int) {
+        var lines: [String] = [], calls = 0, pending = 0
+        for id in wabas {
+            let slices = SlicePlanner.plan(config, mode: mode, waba: SlicePlanner.WABAState(wabaID: id, localToday: known.today(id)), ledger: known.ledger)
+            let wabaCalls = 3 + slices.reduce(0) { $0 + estimate(config, $1, templates: known.templates[id]) }   // + fields, phones, profile
+            calls += wabaCalls
+            lines.append("  waba \(id) (today \(known.today(id))\(known.timezones[id].map { " in \($0)" } ?? ", timezone not yet known: UTC")) — ≈\(wabaCalls) API calls\(known.templates[id] == nil ? " (template count unknown: assumed ≤10)" : "")")
+            for s in slices {
+                if s.skip == nil { pending += 1 }
+                let marker = s.watermark.map { _ in "advances the watermark" } ?? (s.backfillKey != nil ? "completes its chunk" : "")
+                let wm = known.ledger.watermarks[WatermarkKey(wabaID: id, dataset: s.dataset.rawValue)].map { "watermark \($0)" } ?? "first run"
+                let note = s.skip.map { "  \($0 == .chunkDone ? "done" : $0.rawValue)" }
+                    ?? "  ≈\(estimate(config, s, templates: known.templates[id])) API calls · final before \(s.finalBefore)\(marker.isEmpty ? "" : " · \(marker)")\(s.watermark != nil ? " (\(wm))" : "")"
+                lines.append("    \(s.dataset) \(s.window)\(note)")
+            }
+        }
+        return (lines, calls, pending)
     }
 
     static func nightlyPlan(config: PipelineConfig, warehouse: PGWarehouse, databaseURL: String, asOf: Day?) async throws -> String {
-        let marks = try await warehouse.watermarks(pipeline: config.name)
-        let counts = counts(databaseURL)
-        let day = asOf ?? Day(epochSecondsUTC: Int64(Date().timeIntervalSince1970))
-        var out = ["Plan for pipeline \(config.name) as of \(asOf.map(\.description) ?? "\(day) (today; each WABA uses its own timezone)") — nothing will be touched:"]
-        var total = 0
-        for w in config.wabas {
-            var days: [String: Int] = [:]
-            var parts: [String] = []
-            for ds in config.datasetNames {
-                let wm = marks[WatermarkKey(wabaID: w.id, dataset: ds)].flatMap(Day.init)
-                if let win = WindowPlanner.nightly(dataset: ds, watermark: wm, startDate: config.startDate, settleDays: config.settleDays(ds), asOf: day) {
-                    days[ds] = win.days
-                    parts.append("\(ds) \(win) (\(wm.map { "watermark \($0)" } ?? "first run"))")
-                }
-            }
-            let calls = estimate(config, days: days, templates: counts[w.id])
-            total += calls
-            out.append("  waba \(w.id): " + parts.joined(separator: "; ") + " — ≈\(calls) API calls\(counts[w.id] == nil ? " (template count unknown: assumed ≤10)" : "")")
-        }
+        let known = Known(ledger: SlicePlanner.Ledger(watermarks: try await warehouse.watermarks(pipeline: config.name)), databaseURL: databaseURL)
+        let p = plan(config, mode: .nightly(asOf: asOf), wabas: config.wabas.map(\.id), known: known)
+        var out = ["Plan for pipeline \(config.name) as of \(asOf.map(\.description) ?? "today in each WABA's timezone") — nothing will be touched:"]
+        out += p.lines
         if let d = config.discover { out.append("  + WABAs discovered at run time from business \(d.businessID) (\(d.edges.joined(separator: ", ")))") }
-        out.append("Estimated API calls: ≈\(total) (at least \(total) × the API latency / max_concurrency \(config.graph.maxConcurrency)).")
+        out.append("Estimated API calls: ≈\(p.calls) (at least \(p.calls) × the API latency / max_concurrency \(config.graph.maxConcurrency)).")
         return out.joined(separator: "\n")
     }
 
-    static func backfillPlan(config: PipelineConfig, warehouse: PGWarehouse, databaseURL: String, from: Day, to: Day, wabas: [String],
-                             datasets: [String], chunkDays: Int, fromArchive: Bool) async throws -> String {
-        let key = BackfillKey.make(pipeline: config.name, from: from, to: to, wabas: wabas, datasets: datasets, chunkDays: chunkDays)
-        let done = try await warehouse.completedBackfillChunks(backfillKey: key)
-        let counts = counts(databaseURL)
-        let chunks = WindowPlanner.backfill(from: from, to: to, chunkDays: chunkDays)
-        let ids = wabas.isEmpty ? config.wabas.map(\.id) : wabas
-        var out = ["Backfill plan \(from)…\(to) in \(chunks.count) chunk(s) of ≤\(chunkDays) days, \(fromArchive ? "from the raw archive (no API call)" : "from the API") — nothing will be touched:"]
-        var total = 0, pending = 0
-        for id in ids {
-            for ds in datasets {
-                for c in chunks {
-                    let slice = SliceIdentity(pipeline: config.name, wabaID: id, dataset: ds, windowStart: c.start.description, windowEnd: c.end.description)
-                    let isDone = done.contains(slice)
-                    if !isDone { pending += 1 }
-                    let calls = fromArchive || isDone ? 0 : estimate(config, days: [ds: c.days], templates: counts[id]) - 3
-                    total += calls
-                    out.append("  waba \(id) \(ds) \(c)\(isDone ? "  done" : "  ≈\(calls) API calls")")
-                }
-            }
-            if !fromArchive { total += 4 }
-        }
-        out.append("Chunks pending: \(pending); estimated API calls: ≈\(total) (≈\(String(format: "%.0f", Double(total) * 0.3 / Double(config.graph.maxConcurrency)))s at 300 ms per call and max_concurrency \(config.graph.maxConcurrency), before any throttling).")
+    static func backfillPlan(config: PipelineConfig, warehouse: PGWarehouse, databaseURL: String, range: BackfillRange, fromArchive: Bool) async throws -> String {
+        let key = range.key(pipeline: config.name)
+        let known = Known(ledger: SlicePlanner.Ledger(completedChunks: try await warehouse.completedBackfillChunks(backfillKey: key)), databaseURL: databaseURL)
+        let chunks = WindowPlanner.backfill(from: range.from, to: range.to, chunkDays: range.chunkDays)
+        let p = plan(config, mode: .backfill(range), wabas: range.wabas.isEmpty ? config.wabas.map(\.id) : range.wabas, known: known)
+        let calls = fromArchive ? 0 : p.calls
+        var out = ["Backfill plan \(range.from)…\(range.to) in \(chunks.count) chunk(s) of ≤\(range.chunkDays) days, \(fromArchive ? "from the raw archive (no API call)" : "from the API") — nothing will be touched:"]
+        out += p.lines
+        out.append("Chunks pending: \(p.pending); estimated API calls: ≈\(calls) (≈\(String(format: "%.0f", Double(calls) * 0.3 / Double(config.graph.maxConcurrency)))s at 300 ms per call and max_concurrency \(config.graph.maxConcurrency), before any throttling).")
         out.append("Ledger key: \(key)")
         return out.joined(separator: "\n")
     }
