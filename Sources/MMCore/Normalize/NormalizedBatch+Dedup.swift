@@ -3,11 +3,11 @@
 extension NormalizedBatch {
     public func deduplicated() -> NormalizedBatch {
         var out = self
-        out.pricing = Self.lastWins(pricing) { "\($0.wabaID)|\($0.granularity)|\($0.bucketStart)|\($0.phoneNumber)|\($0.country)|\($0.pricingCategory)|\($0.pricingType)|\($0.tier)|\($0.dimensions)" }
-        out.templateDaily = Self.lastWins(templateDaily) { "\($0.wabaID)|\($0.templateID)|\($0.product.rawValue)|\($0.day)" }
-        out.templateClicks = Self.lastWins(templateClicks) { "\($0.wabaID)|\($0.templateID)|\($0.product.rawValue)|\($0.day)|\($0.buttonType)|\($0.buttonContent)" }
-        out.conversions = Self.lastWins(conversions) { "\($0.wabaID)|\($0.templateID)|\($0.product.rawValue)|\($0.day)|\($0.metric)" }
-        out.templates = Self.lastWins(templates) { "\($0.wabaID)|\($0.templateID)" }
+        out.pricing = Self.lastWins(pricing, key: \.factKey)
+        out.templateDaily = Self.lastWins(templateDaily, key: \.factKey)
+        out.templateClicks = Self.lastWins(templateClicks, key: \.factKey)
+        out.conversions = Self.lastWins(conversions, key: \.factKey)
+        out.templates = Self.lastWins(templates, key: \.factKey)
         return out
     }
 
@@ -22,4 +22,21 @@ extension NormalizedBatch {
         }
         return out
     }
+}
+
+/// The primary key of each fact row as one string (the columns of the table's key, in order).
+extension PricingRow {
+    public var factKey: String { "\(wabaID)|\(granularity)|\(bucketStart)|\(phoneNumber)|\(country)|\(pricingCategory)|\(pricingType)|\(tier)|\(dimensions)" }
+}
+extension TemplateDailyRow {
+    public var factKey: String { "\(wabaID)|\(templateID)|\(product.rawValue)|\(day)" }
+}
+extension TemplateClickRow {
+    public var factKey: String { "\(wabaID)|\(templateID)|\(product.rawValue)|\(day)|\(buttonType)|\(buttonContent)" }
+}
+extension ConversionRow {
+    public var factKey: String { "\(wabaID)|\(templateID)|\(product.rawValue)|\(day)|\(metric)" }
+}
+extension TemplateRow {
+    public var factKey: String { "\(wabaID)|\(templateID)" }
 }
