@@ -120,11 +120,10 @@ public struct RunEngine: Sendable {
 
     /// What the planner needs from the ledger: watermarks (nightly) or completed chunks (backfill).
     private func ledgerState(_ mode: RunMode, logger: Logger) async throws -> SlicePlanner.Ledger {
-        switch mode {
-        case .nightly:
+        switch SlicePlanner.ledgerInput(config, mode: mode) {
+        case .watermarks:
             return SlicePlanner.Ledger(watermarks: try await ports.warehouse.watermarks(pipeline: config.name))
-        case .backfill(let range):
-            let key = range.key(pipeline: config.name)
+        case .completedChunks(let key):
             let done = try await ports.warehouse.completedBackfillChunks(backfillKey: key)
             if !done.isEmpty { logger.info("resuming backfill", metadata: ["backfill_key": "\(key)", "chunks_done": "\(done.count)"]) }
             return SlicePlanner.Ledger(completedChunks: done)

@@ -33,6 +33,21 @@ public enum SlicePlanner {
         }
     }
 
+    /// What of the ledger a plan of `mode` starts from.
+    public enum LedgerInput: Sendable, Equatable {
+        /// The pipeline's watermarks (nightly).
+        case watermarks
+        /// The chunks completed under this backfill key (backfill: resume after them).
+        case completedChunks(backfillKey: String)
+    }
+
+    public static func ledgerInput(_ config: PipelineConfig, mode: RunMode) -> LedgerInput {
+        switch mode {
+        case .nightly: return .watermarks
+        case .backfill(let range): return .completedChunks(backfillKey: range.key(pipeline: config.name))
+        }
+    }
+
     public static func plan(_ config: PipelineConfig, mode: RunMode, waba: WABAState, ledger: Ledger) -> [PlannedSlice] {
         datasets(config, mode: mode).flatMap { dataset in
             slices(config, mode: mode, dataset: dataset, waba: waba, ledger: ledger)
