@@ -40,8 +40,10 @@ start_sim() {   # extra flags…; sets sim_pid, sim_url
     "$BIN" simulate --port 0 --as-of $ASOF --days 12 --wabas 2 --templates 5 --token "$TOKEN" "$@" \
         >"$work/sim.out" 2>>"$work/out/simulator.err" &
     sim_pid=$!
-    for _ in $(seq 1 200); do
+    # Up to 30 s: a loaded machine (other builds beside this one) starts it slowly.
+    for _ in $(seq 1 600); do
         if grep -q '^listening on' "$work/sim.out" 2>/dev/null; then break; fi
+        kill -0 "$sim_pid" 2>/dev/null || break
         sleep 0.05
     done
     sim_url=$(awk '/^listening on/ {print $3; exit}' "$work/sim.out")

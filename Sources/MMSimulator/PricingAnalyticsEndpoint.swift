@@ -9,16 +9,16 @@
 enum PricingAnalyticsEndpoint {
     static let retentionDays = 365
 
+    /// A served data point: its bucket and the aggregated fact (dimensions not asked for blank).
+    @dynamicMemberLookup
     struct Point: Sendable {
         var start: Int64
         var end: Int64
-        var phone: Int
-        var country: String
-        var category: String
-        var type: String
-        var tier: String?
-        var volume: Int
-        var costMicros: Int64
+        var row: PricingRow
+        subscript<T>(dynamicMember path: WritableKeyPath<PricingRow, T>) -> T {
+            get { row[keyPath: path] }
+            set { row[keyPath: path] = newValue }
+        }
     }
 
     static let dimensionNames: Set<String> = ["COUNTRY", "PHONE", "PRICING_CATEGORY", "PRICING_TYPE", "TIER"]
@@ -164,9 +164,9 @@ enum PricingAnalyticsEndpoint {
         var index: [Key: Int] = [:]
         var out: [Point] = []
         for r in rows {
-            var p = Point(start: start, end: end, phone: ph ? r.phone : 0, country: c ? r.country : "",
-                          category: cat ? r.category : "", type: ty ? r.type : "", tier: ti ? r.tier : nil,
-                          volume: 0, costMicros: 0)
+            var p = Point(start: start, end: end, row: PricingRow(phone: ph ? r.phone : 0, country: c ? r.country : "",
+                                                                  category: cat ? r.category : "", type: ty ? r.type : "",
+                                                                  tier: ti ? r.tier : nil, volume: 0, costMicros: 0))
             let key = Key(phone: p.phone, country: p.country, category: p.category, type: p.type, tier: p.tier)
             if let i = index[key] {
                 out[i].volume += r.volume
