@@ -3,7 +3,8 @@
 # Idempotent and fast: asks dpkg first and touches apt only for what is missing.
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev libpq-dev zlib1g-dev pkg-config postgresql-15 postgresql-client-15 tzdata openssl)
+# chromium: the browser test renders the HTML report headless (Tests/EndToEndTests/ReportBrowserTests.swift).
+packages=(libcurl4-openssl-dev libpq-dev zlib1g-dev pkg-config postgresql-15 postgresql-client-15 tzdata openssl chromium)
 
 missing=()
 for pkg in "${packages[@]}"; do

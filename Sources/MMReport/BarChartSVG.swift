@@ -7,7 +7,7 @@ enum BarChartSVG {
         let bar = 14.0, gap = 10.0
         let groupHeight = Double(seriesCount) * bar + gap
         let plotHeight = max(groupHeight, Double(panel.categories.count) * groupHeight)
-        let frame = SVGFrame(width: 760, height: plotHeight + 14 + 52, left: 230, right: 60, top: 14, bottom: 52)
+        let frame = SVGFrame(width: 760, height: plotHeight + 28 + 52, left: 230, right: 60, top: 28, bottom: 52)
         let scale = AxisScale(values: panel.series.flatMap { $0.points.values })
         var svg = frame.open(title: title, description: "Bar chart of \(yLabel) by \(xLabel); exact numbers in the table below.")
         svg += frame.horizontalValueAxis(scale)
@@ -26,7 +26,7 @@ enum BarChartSVG {
             }
         }
         // Bars run along x here: the value caption goes under the plot, the category caption beside it.
-        svg += frame.axes(xCaption: yLabel, yCaption: xLabel)
+        svg += frame.axes(xCaption: yLabel, yCaption: xLabel, verticalCaptionOnTop: true)
         return svg + "</svg>"
     }
 }

@@ -37,12 +37,16 @@ struct SVGFrame {
         }.joined()
     }
 
-    /// The two axis lines and their captions (units included by the caller).
-    func axes(xCaption: String, yCaption: String) -> String {
+    /// The two axis lines and their captions (units included by the caller). The vertical axis's
+    /// caption runs along it, or, with `verticalCaptionOnTop` (bar charts, whose long category labels
+    /// fill the left margin), sits above the labels.
+    func axes(xCaption: String, yCaption: String, verticalCaptionOnTop: Bool = false) -> String {
         "<line class=\"axis\" x1=\"\(f(plotLeft))\" y1=\"\(f(plotBottom))\" x2=\"\(f(plotRight))\" y2=\"\(f(plotBottom))\"/>"
             + "<line class=\"axis\" x1=\"\(f(plotLeft))\" y1=\"\(f(plotTop))\" x2=\"\(f(plotLeft))\" y2=\"\(f(plotBottom))\"/>"
             + "<text class=\"caption\" x=\"\(f((plotLeft + plotRight) / 2))\" y=\"\(f(height - 6))\" text-anchor=\"middle\">\(HTMLEscape.text(xCaption))</text>"
-            + "<text class=\"caption\" transform=\"translate(14 \(f((plotTop + plotBottom) / 2))) rotate(-90)\" text-anchor=\"middle\">\(HTMLEscape.text(yCaption))</text>"
+            + (verticalCaptionOnTop
+                ? "<text class=\"caption\" x=\"\(f(plotLeft - 6))\" y=\"\(f(plotTop - 8))\" text-anchor=\"end\">\(HTMLEscape.text(yCaption))</text>"
+                : "<text class=\"caption\" transform=\"translate(14 \(f((plotTop + plotBottom) / 2))) rotate(-90)\" text-anchor=\"middle\">\(HTMLEscape.text(yCaption))</text>")
     }
 }
 

@@ -32,7 +32,9 @@ enum ReportWriter {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
         try Data(html.utf8).write(to: tmp)
-        _ = try FileManager.default.replaceItemAt(url, withItemAt: tmp)
+        guard rename(tmp.path, url.path) == 0 else {
+            throw CommandFailure(.config, "\(url.path): cannot write the report (errno \(errno))")
+        }
         return Written(path: url.path, from: fromDay, to: toDay)
     }
 
