@@ -46,7 +46,7 @@ public enum ReportCatalog {
                   emptyMessage: "No send log in this range."),
         ChartSpec(query: "route_mix", title: "Fallback share", kind: .line,
                   x: "day", xLabel: "day (WABA-local)", values: [.init("fallback %", "fallback %")],
-                  yLabel: "% of MM endpoint sends carried by Cloud API", note: "Messages sent through /marketing_messages that Meta delivered through Cloud API.",
+                  yLabel: "fallback (% of MM endpoint sends)", note: "Messages sent through /marketing_messages that Meta delivered through Cloud API.",
                   emptyMessage: "No send log in this range."),
         ChartSpec(query: "max_price", title: "Max price vs actual cost per delivery", kind: .bars,
                   x: "template", xLabel: "template (WABA)", values: [.init("max price", "max price"), .init("cost per delivery", "actual cost per delivery")],
