@@ -6,7 +6,12 @@ import Testing
 /// database) rendered by headless Chromium to its DOM and a PNG. Fails on a console message, a request
 /// or reference to anything outside the file, a chart without data marks, or a figure of the demo's
 /// text summary missing from the page.
-@Suite(.serialized) struct ReportBrowserTests {
+///
+/// It loads a whole demo warehouse and runs a browser, so `make test` runs it in a step of its own
+/// (`MMETL_BROWSER_TEST=1`), after the other suites, rather than beside timing-sensitive tests.
+@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["MMETL_BROWSER_TEST"] == "1",
+                             "the browser step of make test sets MMETL_BROWSER_TEST=1"))
+struct ReportBrowserTests {
     static let summaryTitle = "MM API vs Cloud API"
 
     @Test func theDemoReportRendersOfflineWithEveryChartDrawnAndTheSummaryFigures() throws {
