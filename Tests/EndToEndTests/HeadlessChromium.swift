@@ -57,7 +57,7 @@ struct HeadlessChromium {
     }
 
     /// Renders `page` to a PNG at `out`, `width` × `height` CSS pixels.
-    func screenshot(_ page: URL, to out: URL, width: Int = 900, height: Int = 7000) throws {
+    func screenshot(_ page: URL, to out: URL, width: Int = 900, height: Int = 10_000) throws {
         _ = try CLI.exec(binary, flags("png") + ["--window-size=\(width),\(height)", "--screenshot=\(out.path)", page.absoluteString],
                          environment: ProcessInfo.processInfo.environment, cwd: work)
     }
