@@ -13,8 +13,8 @@ RELEASE_BIN := .build/release/mmetl
 
 help:
 	@echo "make demo    install what is missing, build, start a local PostgreSQL and the Graph API simulator,"
-	@echo "             run the nightly pipeline and a send log load, print what an analyst would see"
-	@echo "make test    install, build, start a throwaway PostgreSQL and run every test"
+	@echo "             run the nightly pipeline and a send log load, print what an analyst would see, write the HTML report"
+	@echo "make test    install, build, start a throwaway PostgreSQL and run every test, then dbt build of dbt/"
 	@echo "make bench   release build; end-to-end throughput, memory and API efficiency figures"
 	@echo "make faults  the fault matrix: the binary through every fault, with exit codes, rows lost/duplicated, secrets"
 	@echo "make install PREFIX=/usr/local [DESTDIR=]   release build, Swift runtime inside; make uninstall"
@@ -49,13 +49,18 @@ dist-check: dist
 	bash scripts/with-postgres.sh env MMETL_DIST_ARCHIVE="$(CURDIR)/dist/mmetl-$$($(RELEASE_BIN) --version | cut -d' ' -f1)-linux-$$(uname -m).tar.gz" \
 		$(SWIFT) test --skip-build --filter InstallTests
 
-# Every test against a real, throwaway PostgreSQL (initdb into a temp dir; removed on exit).
+# Every test against a real, throwaway PostgreSQL (initdb into a temp dir; removed on exit); the HTML
+# report in headless Chromium on its own (it loads a demo-sized warehouse: not beside timing-sensitive
+# suites); the fault matrix; then the dbt package (dbt build and its grain tests) against a warehouse
+# the simulator loads.
 # The install tests use the debug binary; the release archive's test is `make dist-check` (its
 # static release build would about double make test's time: see docs/install.md).
 test: deps
 	$(SWIFT) build --build-tests -j $(JOBS)
 	bash scripts/with-postgres.sh $(SWIFT) test --skip-build
+	bash scripts/with-postgres.sh env MMETL_BROWSER_TEST=1 $(SWIFT) test --skip-build --filter ReportBrowserTests
 	bash scripts/with-postgres.sh bash scripts/faults.sh
+	bash scripts/with-postgres.sh bash scripts/dbt.sh check
 
 # The fault matrix alone (docs/security.md): FAULTS_ONLY=regex runs some.
 faults: build

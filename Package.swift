@@ -39,6 +39,9 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
+        // The HTML report: query results in, one self-contained HTML page with inline SVG out (pure).
+        .target(name: "MMReport"),
+
         // The Graph API simulator: real HTTP on loopback, shared by tests, the demo and `mmetl simulate`.
         .target(name: "MMSimulator", dependencies: [
             .product(name: "NIOCore", package: "swift-nio"),
@@ -48,7 +51,7 @@ let package = Package(
 
         // The composition root: the only place that reads argv, env, files and the wall clock.
         .executableTarget(name: "mmetl", dependencies: [
-            "MMCore", "MMRuntime", "WarehousePG", "GraphHTTP", "ArchiveGzip", "MMSimulator",
+            "MMCore", "MMRuntime", "WarehousePG", "GraphHTTP", "ArchiveGzip", "MMSimulator", "MMReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], linkerSettings: [
@@ -72,6 +75,7 @@ let package = Package(
         .testTarget(name: "WarehousePGTests", dependencies: ["WarehousePG", "MMTestSupport"]),
         .testTarget(name: "GraphHTTPTests", dependencies: ["GraphHTTP", "MMTestSupport"]),
         .testTarget(name: "ArchiveGzipTests", dependencies: ["ArchiveGzip"]),
+        .testTarget(name: "MMReportTests", dependencies: ["MMReport"]),
         .testTarget(name: "MMSimulatorTests", dependencies: ["MMSimulator"]),
         .testTarget(name: "MMRuntimeTests", dependencies: [
             "MMRuntime", "MMTestSupport", "GraphHTTP", "ArchiveGzip", "WarehousePG",

@@ -3,7 +3,9 @@
 # Idempotent and fast: asks dpkg first and touches apt only for what is missing.
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev libpq-dev zlib1g-dev pkg-config postgresql-15 postgresql-client-15 tzdata openssl)
+# chromium: the browser test renders the HTML report headless (Tests/EndToEndTests/ReportBrowserTests.swift).
+# python3-venv: scripts/dbt.sh keeps dbt in its own virtual environment (.venv-dbt).
+packages=(libcurl4-openssl-dev libpq-dev zlib1g-dev pkg-config postgresql-15 postgresql-client-15 tzdata openssl chromium python3-venv)
 
 missing=()
 for pkg in "${packages[@]}"; do

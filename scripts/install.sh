@@ -7,7 +7,7 @@
 # `make install`, `make uninstall` and `make dist` call it; the tests call it with the debug binary.
 # Layout under DESTDIR/PREFIX (what the binary's SQL lookup expects: ../share/mmetl/sql):
 #   bin/mmetl
-#   share/mmetl/sql/{migrations,transforms,queries,summary}/…     share/mmetl/pipelines/… (examples, units)
+#   share/mmetl/sql/{migrations,transforms,queries,summary,report}/…     share/mmetl/pipelines/… (examples, units)
 #   share/mmetl/install-manifest                          (what uninstall removes)
 #   share/bash-completion/completions/mmetl   share/zsh/site-functions/_mmetl
 #   share/fish/vendor_completions.d/mmetl.fish            share/man/man1/mmetl.1

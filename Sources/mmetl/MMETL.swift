@@ -13,7 +13,7 @@ struct MMETL: AsyncParsableCommand {
         version: BuildInfo.versionLine,
         subcommands: [
             RunCommand.self, BackfillCommand.self, ReplayCommand.self, SendlogCommand.self, MigrateCommand.self,
-            StatusCommand.self, CheckCommand.self, SimulateCommand.self, DemoCommand.self, ArchiveCommand.self,
+            StatusCommand.self, CheckCommand.self, SimulateCommand.self, DemoCommand.self, ReportCommand.self, ArchiveCommand.self,
             BenchNormalizeCommand.self,
         ]
     )

@@ -57,9 +57,9 @@ struct DemoCommand: AsyncParsableCommand {
                                    token: AccessToken("demo-token"), appSecret: nil, logger: logger)
             let progress = Progress(enabled: Terminal.stderrIsTTY && !global.quiet)
             engine.events = progress.sink
-            let report = try await engine.run(.nightly(asOf: Day(sim.asOf)), command: "run", argsJSON: ArgsJSON.encode(["pipeline": pipelinePath, "demo": "true"]))
+            let runReport = try await engine.run(.nightly(asOf: Day(sim.asOf)), command: "run", argsJSON: ArgsJSON.encode(["pipeline": pipelinePath, "demo": "true"]))
             progress.finish()
-            Summary.print(report)
+            Summary.print(runReport)
 
             say("4/6 writing the send log that matches the simulator's data")
             let files = try SendLogWriter.write(business: sim.dataset, asOf: sim.asOf, days: days, to: "\(workdir)/sendlog", format: .ndjsonGzip)
@@ -72,6 +72,9 @@ struct DemoCommand: AsyncParsableCommand {
 
             say("6/6 what an analyst sees")
             print(try AnalystSummary.render(connection: conn, queries: SummaryQuery.load(from: comp.sqlRoot().appendingPathComponent("summary"))))
+            let report = try ReportWriter.write(connection: conn, sqlRoot: try comp.sqlRoot(), pipeline: config.name,
+                                                from: nil, to: nil, wabas: [], out: "\(workdir)/report.html")
+            print("\nReport (charts, one self-contained HTML file): \(report.path)")
             print("""
 
             Explore it yourself:
@@ -80,7 +83,7 @@ struct DemoCommand: AsyncParsableCommand {
               example queries: sql/queries/*.sql · pipeline used: \(pipelinePath) · raw archive: \(workdir)/archive
             demo finished in \(String(format: "%.1f", Date().timeIntervalSince(started)))s
             """)
-            return report.verdict.exitCode != 0 ? report.verdict.exitCode : (sendlogCode == 3 ? 0 : sendlogCode)
+            return runReport.verdict.exitCode != 0 ? runReport.verdict.exitCode : (sendlogCode == 3 ? 0 : sendlogCode)
         }
     }
 
