@@ -26,6 +26,9 @@ public struct RunEngine: Sendable {
     public var interruption = Interruption()
     /// Jitter source for backoff (fixed in tests).
     public var jitter: @Sendable () -> Double = { Double.random(in: 0..<1) }
+    /// Scale-out: when set, the run takes only this shard's WABAs and leaves the transforms to
+    /// `mmetl transform` (see `RunEngine+Shard`).
+    public var shard: Shard?
 
     public init(config: PipelineConfig, ports: Ports, token: AccessToken, appSecret: String?, logger: Logger) {
         self.config = config; self.ports = ports; self.token = token; self.appSecret = appSecret; self.logger = logger
@@ -49,7 +52,7 @@ public struct RunEngine: Sendable {
         case .backfill(_, let to, _, _, _): asOfText = to.description
         }
         let runID = try await ports.warehouse.beginRun(RunStart(pipeline: config.name, command: command, argsJSON: argsJSON,
-                                                                asOf: asOfText, startedAt: ports.clock.now()))
+                                                                asOf: asOfText, startedAt: ports.clock.now(), shard: shard?.description))
         var log = logger
         log[metadataKey: "run_id"] = "\(runID)"
         log.info("run started", metadata: ["command": "\(command)", "pipeline": "\(config.name)"])
@@ -114,6 +117,7 @@ public struct RunEngine: Sendable {
         if case .backfill(_, _, let only, _, _) = mode, !only.isEmpty {
             entries = only.map { id in discovery.entries.first { $0.id == id } ?? WABAEntry(id: id) }
         }
+        entries = shardSelection(entries, logger: logger)   // scale-out: this shard's WABAs only
         let watermarks: [WatermarkKey: String]
         let completed: Set<SliceIdentity>
         let backfillKey: String?
@@ -151,6 +155,7 @@ public struct RunEngine: Sendable {
 
         var report = RunReport(runID: runID, verdict: RunVerdict.of(succeeded: 0, failures: []), counters: counters.snapshot)
         report.diagnostics = discovery.diagnostics
+        report.shard = shard?.description
         var minDay: Day?, maxDay: Day?
         for r in collected {
             report.loaded += r.loaded
@@ -170,7 +175,7 @@ public struct RunEngine: Sendable {
             report.verdict = .interrupted
             return report
         }
-        if let minDay, let maxDay {
+        if let minDay, let maxDay, !defersTransforms {   // scale-out: a shard leaves them to `mmetl transform`
             do {
                 report.transformSeconds = try await ports.warehouse.runTransforms(from: minDay.description, to: maxDay.description)
             } catch {

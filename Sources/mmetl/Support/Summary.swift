@@ -15,5 +15,6 @@ enum Summary {
         }
         if r.failed.count > 20 { Swift.print("  … and \(r.failed.count - 20) more failures (etl.run_items)") }
         for d in r.diagnostics.prefix(10) { Swift.print("  note: \(d)") }
+        if let shard = r.shard { Swift.print("  shard \(shard): transforms left to `mmetl transform`") }
     }
 }
