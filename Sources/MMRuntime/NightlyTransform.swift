@@ -53,6 +53,19 @@ public struct NightlyTransform: Sendable {
         }
     }
 
+    /// "The last shard to finish transforms": after shard `shard` finished (and released its run
+    /// lock), runs the transforms when every shard of the night has finished, else does nothing
+    /// (nil). Two shards finishing together both wait for the pipeline's exclusive run lock; the
+    /// first transforms, the second finds nothing pending.
+    public func runIfLastShard(_ shard: Shard, argsJSON: String) async throws -> Outcome? {
+        guard try await warehouse.allShardsFinished(pipeline: pipeline, count: shard.count) else {
+            logger.info("other shards are still running: the last one to finish transforms", metadata: ["shard": "\(shard)"])
+            return nil
+        }
+        _ = try await warehouse.acquireRunLock(pipeline: pipeline, shard: nil, wait: true)
+        return try await run(argsJSON: argsJSON)
+    }
+
     private func finish(_ runID: Int64, status: String, error: String?) async throws {
         let code: Int32 = status == "succeeded" ? 0 : RunVerdict.failed
         try await warehouse.finishRun(runID, RunOutcome(status: status, exitCode: code, apiCalls: 0, throttleWaits: 0, throttleWaitSeconds: 0,

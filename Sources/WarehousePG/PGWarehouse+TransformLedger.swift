@@ -23,6 +23,21 @@ extension PGWarehouse: TransformLedger {
         }
     }
 
+    public func allShardsFinished(pipeline: String, count: Int) async throws -> Bool {
+        try await withConnection { lease in
+            let rows = try lease.connection.query("""
+                WITH last AS (SELECT coalesce(max(through_run_id), 0) AS through FROM etl.transform_runs WHERE pipeline = $1)
+                SELECT DISTINCT ON (r.shard) r.shard, r.run_id, r.status FROM etl.runs r, last
+                WHERE r.pipeline = $1 AND r.shard LIKE '%/' || $2 AND r.run_id > last.through AND r.command IN ('run', 'backfill')
+                ORDER BY r.shard, r.run_id DESC
+                """, [pipeline, String(count)])
+            // A shard that failed, was interrupted or killed will be retried (the Job's backoff):
+            // its retry, not this shard, is then the last to finish.
+            guard rows.count == count else { return false }
+            return try (0..<rows.count).allSatisfy { ["succeeded", "partial"].contains(try rows.string($0, "status") ?? "") }
+        }
+    }
+
     public func recordTransform(pipeline: String, runID: Int64, pending: PendingTransform, seconds: [String: Double]) async throws {
         let json = try Self.json(seconds)
         let runs = "{" + pending.sourceRuns.map(String.init).joined(separator: ",") + "}"

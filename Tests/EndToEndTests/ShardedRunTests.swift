@@ -92,7 +92,9 @@ import Testing
         let args = ["run", "--pipeline", p, "--as-of", Self.asOf]
         let (victim, _) = try CLI.start(args + ["--shard", "2/3"], env: env)
         let others = (1...2).map { _ in Locked<CLI.Result?>(nil) }
-        let threads = [1, 3].enumerated().map { i, k in Thread { others[i].set(try? CLI.run(args + ["--shard", "\(k)/3"], env: env)) } }
+        let threads = [1, 3].enumerated().map { i, k in
+            Thread { others[i].set(try? CLI.run(args + ["--shard", "\(k)/3", "--transform-if-last"], env: env)) }
+        }
         threads.forEach { $0.start() }
         let conn = try db.connect()
         let deadline = Date().addingTimeInterval(120)
@@ -108,13 +110,17 @@ import Testing
         victim.waitUntilExit()
         while !others.allSatisfy(\.isSet) { usleep(10_000) }
         for r in others { #expect(r.value?.code == 0, "\(r.value?.stdout ?? "")\n\(r.value?.stderr ?? "")") }
+        // Shard 2 did not finish: neither of the others was the last, so nothing transformed yet.
+        #expect(try conn.query("SELECT count(*) FROM etl.transform_runs").string(0, 0) == "0")
 
         // The killed shard's lock died with its session: it re-runs at once, nothing else does.
-        let rerun = try CLI.run(args + ["--shard", "2/3"], env: env)
+        let rerun = try CLI.run(args + ["--shard", "2/3", "--transform-if-last"], env: env)
         #expect(rerun.code == 0, "\(rerun.stdout)\n\(rerun.stderr)")
         #expect(try conn.query("SELECT count(*) FROM etl.runs WHERE status = 'abandoned' AND shard = '2/3'").string(0, 0) == "1")
         #expect(try conn.query("SELECT count(*) FROM etl.runs WHERE shard IN ('1/3', '3/3')").string(0, 0) == "2")
-        #expect(try CLI.run(["transform", "--pipeline", p], env: env).code == 0)
+        // The re-run was the last shard to finish: it transformed, once.
+        #expect(rerun.stdout.contains("transform "), "\(rerun.stdout)")
+        #expect(try conn.query("SELECT count(*) FROM etl.transform_runs").string(0, 0) == "1")
         #expect(try Self.warehouseChecksum(db) == expected)
     }
 }

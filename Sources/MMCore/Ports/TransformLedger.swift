@@ -19,6 +19,10 @@ public protocol TransformLedger: Sendable {
     /// The days sharded runs of `pipeline` loaded since its last recorded transform; nil when none.
     /// Call holding the pipeline's exclusive run lock, so no shard is loading meanwhile.
     func pendingTransform(pipeline: String) async throws -> PendingTransform?
+    /// Whether the latest run of every shard 1…`count` of `pipeline` since its last transform ended
+    /// `succeeded` or `partial`: the night's loads are complete and the last shard may transform.
+    /// A failed, interrupted or killed shard is expected to be retried; until then this is false.
+    func allShardsFinished(pipeline: String, count: Int) async throws -> Bool
     /// Records that `runID` transformed `pending` (after the transforms committed).
     func recordTransform(pipeline: String, runID: Int64, pending: PendingTransform, seconds: [String: Double]) async throws
 }

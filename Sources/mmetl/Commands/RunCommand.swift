@@ -16,8 +16,12 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Wait for another run of this pipeline to finish instead of exiting 75.") var wait = false
     @Option(name: .long, help: "Write Prometheus metrics (textfile collector format) to this file, atomically.") var metricsFile: String?
     @OptionGroup var sharding: ShardOptions
+    @Flag(name: .long, help: "With --shard: when this is the last shard of the night to finish, run `mmetl transform` afterwards.") var transformIfLast = false
 
     func validate() throws {
+        if transformIfLast && sharding.shard == nil && sharding.shardCount == nil {
+            throw ValidationError("--transform-if-last needs --shard or --shard-count: an unsharded run transforms by itself")
+        }
         if let a = asOf, Day(a) == nil { throw ValidationError("--as-of must be a date YYYY-MM-DD, not \"\(a)\"") }
     }
 
@@ -55,6 +59,13 @@ struct RunCommand: AsyncParsableCommand {
             progress.finish()
             if let metricsFile { try Metrics.write(report, pipeline: config.name, started: started, to: metricsFile) }
             Summary.print(report)
+            if transformIfLast, let shard, report.interruptedBy == nil, report.verdict.exitCode != RunVerdict.failed {
+                warehouse.releaseRunLock(pipeline: config.name, shard: shard)
+                let step = NightlyTransform(pipeline: config.name, warehouse: warehouse, clock: SystemClock(), logger: logger)
+                if let t = try await step.runIfLastShard(shard, argsJSON: ArgsJSON.encode(["pipeline": pipeline, "after_shard": "\(shard)"])) {
+                    TransformCommand.printOutcome(t)
+                }
+            }
             return report.verdict.exitCode
         }
     }

@@ -25,13 +25,18 @@ struct TransformCommand: AsyncParsableCommand {
             }
             let step = NightlyTransform(pipeline: config.name, warehouse: warehouse, clock: SystemClock(), logger: logger)
             let outcome = try await step.run(argsJSON: ArgsJSON.encode(["pipeline": pipeline]))
-            guard let p = outcome.pending else {
-                print("transform \(outcome.runID): nothing to transform since the last one")
-                return 0
-            }
-            let total = outcome.seconds.values.reduce(0, +)
-            print("transform \(outcome.runID): days \(p.from)…\(p.to) of runs \(p.sourceRuns.map(String.init).joined(separator: ",")) · \(outcome.seconds.count) file(s) in \(String(format: "%.1f", total))s")
+            Self.printOutcome(outcome)
             return 0
         }
+    }
+
+    /// The one line a transform prints on stdout.
+    static func printOutcome(_ outcome: NightlyTransform.Outcome) {
+        guard let p = outcome.pending else {
+            print("transform \(outcome.runID): nothing to transform since the last one")
+            return
+        }
+        let total = outcome.seconds.values.reduce(0, +)
+        print("transform \(outcome.runID): days \(p.from)…\(p.to) of runs \(p.sourceRuns.map(String.init).joined(separator: ",")) · \(outcome.seconds.count) file(s) in \(String(format: "%.1f", total))s")
     }
 }
