@@ -18,4 +18,11 @@ extension RunEngine {
         logger.info("shard selected its WABAs", metadata: ["shard": "\(shard)", "wabas": "\(mine.count)", "of": "\(entries.count)"])
         return mine
     }
+
+    /// A shard shares the app usage it observes with the other shards through the warehouse
+    /// (when the warehouse is an `AppUsageBoard`); an unsharded run relies on its own headers.
+    func sharedAppUsage(logger: Logger) -> SharedAppUsage? {
+        guard let shard, let board = appUsageBoard ?? (ports.warehouse as? any AppUsageBoard) else { return nil }
+        return SharedAppUsage(board: board, pipeline: config.name, reporter: shard.description, clock: ports.clock, logger: logger)
+    }
 }

@@ -29,6 +29,8 @@ public struct RunEngine: Sendable {
     /// Scale-out: when set, the run takes only this shard's WABAs and leaves the transforms to
     /// `mmetl transform` (see `RunEngine+Shard`).
     public var shard: Shard?
+    /// Where a shard shares app usage; nil = the warehouse, when it is an `AppUsageBoard`.
+    public var appUsageBoard: (any AppUsageBoard)?
 
     public init(config: PipelineConfig, ports: Ports, token: AccessToken, appSecret: String?, logger: Logger) {
         self.config = config; self.ports = ports; self.token = token; self.appSecret = appSecret; self.logger = logger
@@ -93,10 +95,11 @@ public struct RunEngine: Sendable {
     private func execute(_ mode: Mode, runID: Int64, counters: RunCounters, logger: Logger) async throws -> RunReport {
         var requests = GraphRequests(baseURL: config.graph.baseURL, apiVersion: config.graph.apiVersion, pageSize: config.graph.pageSize)
         if let secret = appSecret, !secret.isEmpty { requests.appSecretProof = token.appSecretProof(appSecret: secret) }
-        let client = GraphClient(transport: ports.transport, token: token, clock: ports.clock,
+        var client = GraphClient(transport: ports.transport, token: token, clock: ports.clock,
                                  policy: RetryPolicy(maxAttempts: config.graph.maxAttempts, slowdownPercent: config.graph.usageSlowdownPercent),
                                  counters: counters, timeout: .seconds(config.graph.timeoutSeconds),
                                  maxBodyBytes: config.graph.maxBodyBytes, jitter: jitter)
+        client.appUsage = sharedAppUsage(logger: logger)   // scale-out: one app limit across shards
         var fetcher = PageFetcher(client: client, requests: requests, archive: ports.archive, counters: counters, runID: runID)
         fetcher.maxPages = config.graph.maxPages
         let resolver = WABAResolver(fetcher: fetcher, requests: requests, config: config)
