@@ -18,6 +18,8 @@
 #   4. api      requests of the e2e run ÷ the minimum the API allows (scripts/bench/bench.py `minimum`).
 #   5. latency  the nightly `mmetl run` over LAT_WABAS WABAs with the simulator at LAT_MS per response:
 #               wall ÷ (requests × latency ÷ max_concurrency).
+#   8. shards   the latency scenario as one `mmetl run` at max_concurrency 24 and as 3 shards at 8 each
+#               plus `mmetl transform` (scripts/bench/shards.py): wall ratio = the cost of sharding.
 #   7. scale    (only with BENCH_PHASES=scale: opt-in, ~10–20 min on 2 cores) a synthetic partner
 #               warehouse generated in SQL (scripts/bench/scale.sql): 1,000 WABAs × 20 templates × 90
 #               days, both products, conversions, clicks, pricing with every dimension, a send log of
@@ -46,7 +48,7 @@
 #                                 so DAYS is clamped to fit it.
 #   BENCH_CONCURRENCY (8) BENCH_PAGE_SIZE (500)
 #   BENCH_LAT_WABAS (200) BENCH_LAT_TEMPLATES (5) BENCH_LAT_MS (100) BENCH_LAT_DAYS (3: start_date back)
-#   BENCH_PHASES                  which phases run (default "e2e limit small latency"; "scale" is opt-in)
+#   BENCH_PHASES                  which phases run (default "e2e limit small latency shards"; "scale" is opt-in)
 #   BENCH_SCALE_WABAS (1000) BENCH_SCALE_WABAS_SMALL (100) BENCH_SCALE_TEMPLATES (20)
 #   BENCH_SCALE_DAYS (90) BENCH_SCALE_MESSAGES (5000000)   the scale phase's warehouse
 #   BENCH_CALLGRIND=1             also profile (BENCH_CG_WABAS 4, BENCH_CG_TEMPLATES 40, BENCH_CG_DAYS 30)
@@ -100,7 +102,7 @@ lat_wabas=${BENCH_LAT_WABAS:-200}
 lat_templates=${BENCH_LAT_TEMPLATES:-5}
 lat_ms=${BENCH_LAT_MS:-100}
 lat_days=${BENCH_LAT_DAYS:-3}
-phases=" ${BENCH_PHASES:-e2e limit small latency} "
+phases=" ${BENCH_PHASES:-e2e limit small latency shards} "
 cmd_timeout=${BENCH_TIMEOUT:-1200}
 today=$(date -u +%F)
 as_of=${BENCH_AS_OF:-$today}
@@ -333,6 +335,13 @@ latency_phase() {
     fig latency_api_min "$("${helper[@]}" api-minimum "$url" "$lat_templates" "$start" "$as_of" 90 "$page_size" mm_api,cloud_api 1)"
 }
 
+# The cost of sharding: the latency scenario as 1 process × 24 vs 3 shards × 8 (scripts/bench/shards.py).
+shards_phase() {
+    log "shards: $lat_wabas WABAs at ${lat_ms} ms, one process × 24 vs 3 shards × 8 + mmetl transform"
+    fig shards "$(python3 "$root/scripts/bench/shards.py" "$bin" "$(db_url postgres)" "$work/shards" "$as_of" \
+        "$lat_wabas" "$lat_templates" "$lat_ms" "$lat_days" 24 3)"
+}
+
 callgrind_phase() {
     local cg_wabas=${BENCH_CG_WABAS:-4} cg_templates=${BENCH_CG_TEMPLATES:-40} cg_days=${BENCH_CG_DAYS:-30}
     local url from pipeline cg_out annotated
@@ -445,6 +454,7 @@ if [[ $phases == *" e2e "* ]]; then backfill_scenario e2e "$days"; fi
 if [[ $phases == *" limit "* && -n $e2e_url ]]; then limit_phase "$e2e_url"; fi
 if [[ $phases == *" small "* ]]; then backfill_scenario small "$small_days"; fi
 if [[ $phases == *" latency "* ]]; then latency_phase; fi
+if [[ $phases == *" shards "* ]]; then shards_phase; fi
 if [[ ${BENCH_CALLGRIND:-0} == 1 ]]; then callgrind_phase; fi
 if [[ $phases == *" scale "* ]]; then scale_phase; fi
 log "all phases took $(elapsed "$bench_t0" "$(now)") s"

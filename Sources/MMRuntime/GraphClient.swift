@@ -15,6 +15,8 @@ public struct GraphClient: Sendable {
     let timeout: Duration
     let maxBodyBytes: Int
     let jitter: @Sendable () -> Double
+    /// Scale-out: the app usage shared with the other shards (nil for an unsharded run).
+    public var appUsage: SharedAppUsage?
 
     public init(transport: any HTTPTransport, token: AccessToken, clock: any RuntimeClock, policy: RetryPolicy,
                 counters: RunCounters, timeout: Duration = .seconds(60), maxBodyBytes: Int = 256 << 20,
@@ -44,10 +46,15 @@ public struct GraphClient: Sendable {
             do {
                 let response = try await transport.send(request)
                 counters.update { $0.bytesReceived += Int64(response.body.count) }
-                let usage = UsageHeaders(response.headers)
+                var usage = UsageHeaders(response.headers)
                 if let error = GraphResponseInspector.error(in: response) {
                     failure = error
                 } else {
+                    if let shared = appUsage {
+                        // One app limit across shards: publish what we saw, slow down on what any shard saw.
+                        if let app = usage.appPercent { await shared.observe(app) }
+                        if let highest = await shared.highest(), highest > (usage.maxPercent ?? 0) { usage.maxPercent = highest }
+                    }
                     if let pause = policy.slowdown(for: usage) {
                         logger.info("usage near the limit: slowing down", metadata: ["usage_percent": "\(usage.maxPercent ?? 0)", "pause_s": "\(pause.seconds)"])
                         counters.update { $0.slowdowns += 1 }

@@ -29,6 +29,11 @@ public struct RunEngine: Sendable {
     public var normalizers = PageNormalizers()
     /// Jitter source for backoff (fixed in tests).
     public var jitter: @Sendable () -> Double = { Double.random(in: 0..<1) }
+    /// Scale-out: when set, the run takes only this shard's WABAs and leaves the transforms to
+    /// `mmetl transform` (see `RunEngine+Shard`).
+    public var shard: Shard?
+    /// Where a shard shares app usage; nil = the warehouse, when it is an `AppUsageBoard`.
+    public var appUsageBoard: (any AppUsageBoard)?
 
     public init(config: PipelineConfig, ports: Ports, token: AccessToken, appSecret: String?, logger: Logger) {
         self.config = config; self.ports = ports; self.token = token; self.appSecret = appSecret; self.logger = logger
@@ -38,7 +43,9 @@ public struct RunEngine: Sendable {
 
     /// Runs the nightly job or a backfill. `command`/`argsJSON` go to `etl.runs`.
     public func run(_ mode: RunMode, command: String, argsJSON: String) async throws -> RunReport {
-        let ledger = RunLedger(pipeline: config.name, warehouse: ports.warehouse, clock: ports.clock, interruption: interruption)
+        var ledger = RunLedger(pipeline: config.name, warehouse: ports.warehouse, clock: ports.clock, interruption: interruption)
+        ledger.shard = shard?.description
+        ledger.runsTransforms = !defersTransforms   // scale-out: a shard leaves them to `mmetl transform`
         let counters = RunCounters(waitBudget: .seconds(config.graph.maxWaitSeconds))
         return try await ledger.run(command: command, argsJSON: argsJSON, asOf: mode.asOfText, counters: counters, logger: logger) { scope in
             try await execute(mode, scope: scope)
@@ -56,10 +63,11 @@ public struct RunEngine: Sendable {
     private func stages(_ scope: RunLedger.Scope) -> Stages {
         var requests = GraphRequests(baseURL: config.graph.baseURL, apiVersion: config.graph.apiVersion, pageSize: config.graph.pageSize)
         if let secret = appSecret, !secret.isEmpty { requests.appSecretProof = token.appSecretProof(appSecret: secret) }
-        let client = GraphClient(transport: ports.transport, token: token, clock: ports.clock,
+        var client = GraphClient(transport: ports.transport, token: token, clock: ports.clock,
                                  policy: RetryPolicy(maxAttempts: config.graph.maxAttempts, slowdownPercent: config.graph.usageSlowdownPercent),
                                  counters: scope.counters, timeout: .seconds(config.graph.timeoutSeconds),
                                  maxBodyBytes: config.graph.maxBodyBytes, jitter: jitter)
+        client.appUsage = sharedAppUsage(logger: scope.logger)   // scale-out: one app limit across shards
         var fetcher = PageFetcher(client: client, requests: requests, archive: ports.archive, manifest: ports.warehouse,
                                   counters: scope.counters, runID: scope.runID)
         fetcher.maxPages = config.graph.maxPages
@@ -87,6 +95,7 @@ public struct RunEngine: Sendable {
         if !mode.onlyWABAs.isEmpty {
             entries = mode.onlyWABAs.map { id in discovery.entries.first { $0.id == id } ?? WABAEntry(id: id) }
         }
+        entries = shardSelection(entries, logger: logger)   // scale-out: this shard's WABAs only
         let ledger = try await ledgerState(mode, logger: logger)
         let grainChanges = await PricingGrainCheck.run(config: config, warehouse: ports.warehouse, logger: logger)
         events(.planned(wabas: entries.count, slices: entries.count * SlicePlanner.datasets(config, mode: mode).count))
@@ -109,6 +118,7 @@ public struct RunEngine: Sendable {
 
         var report = RunReport(runID: scope.runID, verdict: RunVerdict.of(succeeded: 0, failures: []), counters: scope.counters.snapshot)
         report.diagnostics = discovery.diagnostics + grainChanges
+        report.shard = shard?.description
         for r in collected {
             report.loaded += r.loaded
             report.failed += r.failed

@@ -10,6 +10,10 @@ struct RunLedger: Sendable {
     let warehouse: any Warehouse
     let clock: any RuntimeClock
     let interruption: Interruption
+    /// `K/N` when the run is one shard (recorded in `etl.runs.shard`).
+    var shard: String?
+    /// False for a shard: the cross-WABA transforms run once, in `mmetl transform`.
+    var runsTransforms = true
 
     /// What the body gets: its run id, a logger carrying it, and the run's counters.
     struct Scope: Sendable {
@@ -23,7 +27,7 @@ struct RunLedger: Sendable {
              verdict: (RunReport) -> RunVerdict = \.slicesVerdict,
              _ body: (Scope) async throws -> RunReport) async throws -> RunReport {
         let runID = try await warehouse.beginRun(RunStart(pipeline: pipeline, command: command, argsJSON: argsJSON,
-                                                          asOf: asOf, startedAt: clock.now()))
+                                                          asOf: asOf, startedAt: clock.now(), shard: shard))
         var log = logger
         log[metadataKey: "run_id"] = "\(runID)"
         log.info("run started", metadata: ["command": "\(command)", "pipeline": "\(pipeline)"])
@@ -46,7 +50,7 @@ struct RunLedger: Sendable {
             report.interruptedBy = reason
             report.verdict = .interrupted
         } else {
-            await transform(&report, logger: log)
+            if runsTransforms { await transform(&report, logger: log) }
             report.verdict = verdict(report)
         }
         report.counters = counters.snapshot

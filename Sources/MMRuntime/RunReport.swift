@@ -12,6 +12,8 @@ public struct RunReport: Sendable {
     public var skipped: [SliceIdentity] = []
     /// Why the run stopped early (`SIGTERM`, …); nil when it ran to the end.
     public var interruptedBy: String?
+    /// `K/N` when the run was one shard (its transforms are left to `mmetl transform`).
+    public var shard: String?
 
     public init(runID: Int64, verdict: RunVerdict, counters: RunCounters.Snapshot) {
         self.runID = runID; self.verdict = verdict; self.counters = counters

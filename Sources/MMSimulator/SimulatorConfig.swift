@@ -31,6 +31,10 @@ public struct SimulatorConfig: Sendable {
     /// (code 80007). The default keeps normal runs and the benchmark far below 50 %.
     public var bucBudgetPerWABA = 100_000
     public var bucWindowSeconds = 3600
+    /// The app's budget: requests of all clients together per `bucWindowSeconds` that make
+    /// `X-App-Usage.call_count` reach 100 % (shared by every client, e.g. the shards of a run).
+    /// nil = `bucBudgetPerWABA` × (WABAs + 1).
+    public var appBudget: Int?
     /// `estimated_time_to_regain_access` (minutes) sent with the `throttle` fault.
     public var throttleRegainMinutes = 1
     /// How long the `timeout` fault holds a request before closing the connection without answering.

@@ -33,7 +33,7 @@ final class SimulatorCore: Sendable {
         self.business = business
         self.asOf = asOf
         usage = UsageTracker(budgetPerKey: config.bucBudgetPerWABA, windowSeconds: config.bucWindowSeconds,
-                             keys: business.wabas.count + 1)
+                             keys: business.wabas.count + 1, appBudget: config.appBudget)
         faults = FaultInjector(specs: config.faults, hash: SeededHash(seed: config.seed))
     }
 

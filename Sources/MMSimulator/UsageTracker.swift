@@ -43,10 +43,10 @@ final class UsageTracker: Sendable {
     let window: Double
     let appBudget: Int
 
-    init(budgetPerKey: Int, windowSeconds: Int, keys: Int) {
+    init(budgetPerKey: Int, windowSeconds: Int, keys: Int, appBudget: Int? = nil) {
         budget = max(1, budgetPerKey)
         window = Double(max(1, windowSeconds))
-        appBudget = budget * max(1, keys)
+        self.appBudget = max(1, appBudget ?? budget * max(1, keys))
     }
 
     private static func now() -> Double { ProcessInfo.processInfo.systemUptime }

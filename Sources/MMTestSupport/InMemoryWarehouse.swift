@@ -35,7 +35,7 @@ public final class InMemoryWarehouse: Warehouse {
         }
     }
     public func finishRun(_ runID: Int64, _ outcome: RunOutcome) async throws { state.withLock { $0.runs[runID] = outcome } }
-    public func acquireRunLock(pipeline: String, wait: Bool) async throws -> Bool { true }
+    public func acquireRunLock(pipeline: String, shard: Shard?, wait: Bool) async throws -> Bool { true }
     public func watermarks(pipeline: String) async throws -> [WatermarkKey: String] { state.withLock { $0.watermarks[pipeline] ?? [:] } }
     public func recordRawPages(_ pages: [RawPageRecord]) async throws {
         state.withLock { s in

@@ -29,6 +29,12 @@ extension PGConnection {
         try query("SELECT pg_try_advisory_lock($1::bigint) AS taken", [key.rawValue]).bool(0, 0) ?? false
     }
 
+    /// Takes the session-level advisory lock `key` in shared mode if no session holds it
+    /// exclusively; returns whether it was taken.
+    public func tryAdvisoryLockShared(_ key: PGAdvisoryKey) throws -> Bool {
+        try query("SELECT pg_try_advisory_lock_shared($1::bigint) AS taken", [key.rawValue]).bool(0, 0) ?? false
+    }
+
     /// Releases a session-level advisory lock; returns false when it was not held.
     @discardableResult
     public func advisoryUnlock(_ key: PGAdvisoryKey) throws -> Bool {

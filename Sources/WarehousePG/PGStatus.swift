@@ -31,11 +31,20 @@ public struct PGStatus: Sendable {
 
     /// The latest `limit` runs of `pipeline` (all pipelines when nil).
     public func lastRuns(pipeline: String?, limit: Int = 10) throws -> [RunLine] {
+        try runLines(where: "$1::text IS NULL OR pipeline = $1 ORDER BY run_id DESC LIMIT $2", [pipeline, String(limit)])
+    }
+
+    /// One run by id.
+    public func run(_ runID: Int64) throws -> RunLine? {
+        try runLines(where: "run_id = $1::bigint", [String(runID)]).first
+    }
+
+    private func runLines(where clause: String, _ params: [(any PGValue)?]) throws -> [RunLine] {
         let rows = try connection.query("""
             SELECT run_id, command, status, exit_code, to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS"Z"') AS started,
                    extract(epoch FROM finished_at - started_at)::float8 AS seconds, api_calls, rows_loaded, error, mmetl_version
-            FROM etl.runs WHERE $1::text IS NULL OR pipeline = $1 ORDER BY run_id DESC LIMIT $2
-            """, [pipeline, String(limit)])
+            FROM etl.runs WHERE \(clause)
+            """, params)
         return try (0..<rows.count).map { i in
             let runID = try rows.int64(i, "run_id") ?? 0
             var status = try rows.string(i, "status") ?? ""

@@ -42,11 +42,11 @@ extension PGWarehouse {
             _ = try sweepAbandonedRuns(on: connection)
             let runID: Int64 = try connection.transaction { c in
                 let rows = try c.query("""
-                    INSERT INTO etl.runs (pipeline, command, args, as_of, status, started_at, mmetl_version)
-                    VALUES ($1, $2, $3::jsonb, $4::date, 'running', to_timestamp($5::float8), $6)
+                    INSERT INTO etl.runs (pipeline, command, args, as_of, status, started_at, mmetl_version, shard)
+                    VALUES ($1, $2, $3::jsonb, $4::date, 'running', to_timestamp($5::float8), $6, $7)
                     RETURNING run_id
                     """, [start.pipeline, start.command, start.argsJSON, start.asOf, start.startedAt.timeIntervalSince1970,
-                          self.programVersion])
+                          self.programVersion, start.shard])
                 guard let id = try rows.int64(0, "run_id") else {
                     throw PGError(kind: .decode, message: "INSERT … RETURNING run_id returned no id", context: "beginning a run")
                 }

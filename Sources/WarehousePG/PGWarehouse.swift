@@ -25,7 +25,7 @@ public final class PGWarehouse: Warehouse, @unchecked Sendable {
     private let lock = NSLock()
     /// Each live run's liveness connection and its backend pid, by run id (see `PGWarehouse+Liveness`).
     private var liveness: [Int64: (connection: PGConnection, pid: Int64)] = [:]
-    /// Connections holding a pipeline's run lock, by pipeline.
+    /// Connections holding a run lock, by pipeline (`pipeline#K/N` for a shard's).
     private var runLocks: [String: PGConnection] = [:]
     /// Month partitions known to exist (`mm.fact_pricing|2026-11`), to skip asking again.
     private var knownPartitions: Set<String> = []
@@ -82,40 +82,69 @@ public final class PGWarehouse: Warehouse, @unchecked Sendable {
     /// The advisory key of a pipeline's run lock.
     public static func runLockKey(pipeline: String) -> PGAdvisoryKey { PGAdvisoryKey(name: "mmetl.run:\(pipeline)") }
 
-    public func acquireRunLock(pipeline: String, wait: Bool) async throws -> Bool {
+    /// The advisory key of one shard's run lock (`K/N`).
+    public static func runLockKey(pipeline: String, shard: Shard) -> PGAdvisoryKey { PGAdvisoryKey(name: "mmetl.run:\(pipeline)#\(shard)") }
+
+    /// Unsharded: the pipeline's key, exclusively. Sharded: the pipeline's key shared (so an
+    /// unsharded run and the shards exclude each other) and the shard's key exclusively (so the
+    /// same shard never runs twice). Held on a connection of its own until released or closed.
+    public func acquireRunLock(pipeline: String, shard: Shard? = nil, wait: Bool) async throws -> Bool {
         try await offload {
-            if self.heldRunLock(pipeline) { return true }
+            let name = Self.runLockName(pipeline, shard)
+            if self.heldRunLock(name) { return true }
             let connection = try PGConnection(self.conninfo, logger: self.logger)
-            let key = Self.runLockKey(pipeline: pipeline)
-            if try !connection.tryAdvisoryLock(key) {
-                guard wait else {
+            let pipelineKey = Self.runLockKey(pipeline: pipeline)
+            do {
+                let taken: Bool
+                if let shard {
+                    let shardKey = Self.runLockKey(pipeline: pipeline, shard: shard)
+                    taken = try connection.tryAdvisoryLockShared(pipelineKey) && connection.tryAdvisoryLock(shardKey)
+                    if !taken && wait {
+                        self.logger.info("waiting for the shard's run lock", metadata: ["pipeline": .string(pipeline), "shard": "\(shard)"])
+                        try connection.query("SELECT pg_advisory_unlock_all()")
+                        try connection.query("SELECT pg_advisory_lock_shared($1::bigint)", [pipelineKey.rawValue])
+                        try connection.advisoryLock(shardKey)
+                    }
+                } else {
+                    taken = try connection.tryAdvisoryLock(pipelineKey)
+                    if !taken && wait {
+                        self.logger.info("waiting for the pipeline run lock", metadata: ["pipeline": .string(pipeline)])
+                        try connection.advisoryLock(pipelineKey)
+                    }
+                }
+                guard taken || wait else {
                     connection.close()
                     return false
                 }
-                self.logger.info("waiting for the pipeline run lock", metadata: ["pipeline": .string(pipeline)])
-                try connection.advisoryLock(key)
+            } catch {
+                connection.close()
+                throw error
             }
             self.lock.lock()
-            self.runLocks[pipeline] = connection
+            self.runLocks[name] = connection
             self.lock.unlock()
             return true
         }
     }
 
-    /// Releases a pipeline's run lock taken by `acquireRunLock` (closing its connection).
-    public func releaseRunLock(pipeline: String) {
+    /// Releases a run lock taken by `acquireRunLock` (closing its connection).
+    public func releaseRunLock(pipeline: String, shard: Shard? = nil) {
         lock.lock()
-        let connection = runLocks.removeValue(forKey: pipeline)
+        let connection = runLocks.removeValue(forKey: Self.runLockName(pipeline, shard))
         lock.unlock()
         connection?.close()
     }
 
-    private func heldRunLock(_ pipeline: String) -> Bool {
+    private static func runLockName(_ pipeline: String, _ shard: Shard?) -> String {
+        shard.map { "\(pipeline)#\($0)" } ?? pipeline
+    }
+
+    private func heldRunLock(_ name: String) -> Bool {
         lock.lock()
         defer { lock.unlock() }
-        guard let connection = runLocks[pipeline] else { return false }
+        guard let connection = runLocks[name] else { return false }
         if connection.isConnected { return true }
-        runLocks[pipeline] = nil
+        runLocks[name] = nil
         return false
     }
 

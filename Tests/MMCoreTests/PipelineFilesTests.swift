@@ -35,12 +35,39 @@ import Yams
         #expect(!manifests.isEmpty)
         for f in manifests {
             let doc = try #require(try Yams.load(yaml: String(contentsOf: f, encoding: .utf8)) as? [String: Any])
+            if doc["kind"] as? String == "PersistentVolumeClaim" {   // the shards' shared archive
+                let spec = try #require(doc["spec"] as? [String: Any])
+                #expect(spec["accessModes"] as? [String] == ["ReadWriteMany"], "\(f.lastPathComponent)")
+                continue
+            }
             #expect(doc["kind"] as? String == "CronJob")
             let spec = try #require(doc["spec"] as? [String: Any])
             #expect(spec["concurrencyPolicy"] as? String == "Forbid")
             let text = try String(contentsOf: f, encoding: .utf8)
             #expect(text.contains("secretKeyRef"))
         }
+    }
+
+    @Test func theShardedCronJobIsAnIndexedJobWhoseShardCountMatchesItsCompletions() throws {
+        let text = try String(contentsOf: Self.root.appendingPathComponent("pipelines/kubernetes/cronjob-sharded.yaml"), encoding: .utf8)
+        let doc = try #require(try Yams.load(yaml: text) as? [String: Any])
+        let job = try #require(((doc["spec"] as? [String: Any])?["jobTemplate"] as? [String: Any])?["spec"] as? [String: Any])
+        #expect(job["completionMode"] as? String == "Indexed")
+        let n = try #require(job["completions"] as? Int)
+        #expect(job["parallelism"] as? Int == n)
+        let pod = try #require((job["template"] as? [String: Any])?["spec"] as? [String: Any])
+        // SIGTERM ends a run within 30 s: the grace period must leave room for it.
+        #expect((pod["terminationGracePeriodSeconds"] as? Int ?? 0) > 30)
+        let container = try #require((pod["containers"] as? [[String: Any]])?.first)
+        let args = try #require(container["args"] as? [String])
+        let i = try #require(args.firstIndex(of: "--shard-count"))
+        #expect(args[i + 1] == String(n))
+        #expect(args.contains("--transform-if-last"))
+        let volumes = try #require(pod["volumes"] as? [[String: Any]])
+        let claims = volumes.compactMap { ($0["persistentVolumeClaim"] as? [String: Any])?["claimName"] as? String }
+        let claim = try #require(claims.first)
+        let pvc = try String(contentsOf: Self.root.appendingPathComponent("pipelines/kubernetes/archive-pvc.yaml"), encoding: .utf8)
+        #expect(pvc.contains("name: \(claim)") && pvc.contains("ReadWriteMany"))
     }
 
     @Test func systemdUnitsAndCronLineHaveTheirShape() throws {

@@ -554,6 +554,8 @@ def report(figdir, outs):
                             "(ANALYZE, TIMING OFF) of each sql/queries file and each mm view over 30 days, best of two; "
                             "pruned = every one-WABA 30-day view plan names only that range's month partitions")
         out["scale"] = sc
+    if figs.get("shards"):   # scripts/bench/shards.py: the cost of sharding itself
+        out["shards"] = figs["shards"]
 
     targets = []
 
@@ -669,6 +671,14 @@ def print_table(out):
             f"{fmt(lat['requests'])} requests (minimum {fmt(lat['minimum_requests'])})")
         row("ratio wall ÷ ideal", fmt(lat["ratio"]), f"target ≤ 1.3; without the transforms tail ({fmt(lat['transforms_tail_s'], ' s')}) "
             f"{fmt(lat['ratio_without_transforms'])}; Σ slice load seconds {fmt(lat['load_seconds_sum'], ' s')}")
+    sh = out.get("shards")
+    if sh:
+        s = sh["scenario"]
+        row("SHARDS", f"{s['wabas']} WABAs, {s['latency_ms']} ms", f"1 process × concurrency {s['one_process_concurrency']} vs "
+            f"{s['shards']} shards × {s['per_shard_concurrency']} + mmetl transform (exits {sh['one_process_exit']} / {sh['shard_exits']} / {sh['transform_exit']})")
+        row("wall 1 / shards", f"{fmt(sh['one_process_s'], ' s')} / {fmt(sh['shards_s'], ' s')}",
+            f"shards load {fmt(sh['shards_load_s'], ' s')} + transform {fmt(sh['shards_transform_s'], ' s')}")
+        row("ratio shards ÷ 1", fmt(sh["ratio"]), "the cost of sharding itself (same total concurrency)")
     cg = out.get("profile")
     if cg:
         row("PROFILE (callgrind)", f"{cg['instructions']:,} Ir", f"{cg['scenario']}; {cg['file']}")

@@ -87,6 +87,9 @@ public struct UsageHeaders: Sendable, Equatable {
     public var maxPercent: Int?
     /// Largest `estimated_time_to_regain_access` (minutes) in the BUC header.
     public var regainAccessMinutes: Int?
+    /// Highest percentage in `X-App-Usage` alone: the app's usage, shared by every process using
+    /// the app (shards publish it to each other); nil when the header is absent.
+    public var appPercent: Int?
 
     public init(maxPercent: Int?, regainAccessMinutes: Int?) { self.maxPercent = maxPercent; self.regainAccessMinutes = regainAccessMinutes }
 
@@ -105,6 +108,9 @@ public struct UsageHeaders: Sendable, Equatable {
         }
         if let app = headers["x-app-usage"], let obj = try? JSONSerialization.jsonObject(with: Data(app.utf8)) as? [String: Any] {
             take(obj)
+            for key in ["call_count", "total_cputime", "total_time"] {
+                if let v = GraphResponseInspector.lenientInt(obj[key]) { appPercent = max(appPercent ?? 0, v) }
+            }
         }
         maxPercent = maxP
         regainAccessMinutes = regain

@@ -90,8 +90,11 @@ public struct RunStart: Sendable {
     public var argsJSON: String
     public var asOf: String?
     public var startedAt: Date
-    public init(pipeline: String, command: String, argsJSON: String, asOf: String?, startedAt: Date) {
+    /// `K/N` when the run is one shard of a sharded run (`etl.runs.shard`), else nil.
+    public var shard: String?
+    public init(pipeline: String, command: String, argsJSON: String, asOf: String?, startedAt: Date, shard: String? = nil) {
         self.pipeline = pipeline; self.command = command; self.argsJSON = argsJSON; self.asOf = asOf; self.startedAt = startedAt
+        self.shard = shard
     }
 }
 
@@ -138,8 +141,9 @@ public protocol Warehouse: Sendable {
     func beginRun(_ start: RunStart) async throws -> Int64
     func finishRun(_ runID: Int64, _ outcome: RunOutcome) async throws
     /// Takes the pipeline's run lock for the life of this warehouse connection; false when held elsewhere
-    /// (unless `wait`, which blocks until free).
-    func acquireRunLock(pipeline: String, wait: Bool) async throws -> Bool
+    /// (unless `wait`, which blocks until free). With a `shard` the lock is that shard's: shards of
+    /// the same N run side by side, while an unsharded run and any shard exclude each other.
+    func acquireRunLock(pipeline: String, shard: Shard?, wait: Bool) async throws -> Bool
     /// Watermarks of a pipeline: (waba_id, dataset) → last loaded WABA-local date.
     func watermarks(pipeline: String) async throws -> [WatermarkKey: String]
     /// Records archived pages in `etl.raw_pages`, each as soon as its file is durable, outside any

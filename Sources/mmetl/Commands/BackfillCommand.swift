@@ -19,6 +19,7 @@ struct BackfillCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Days per chunk (the unit of the ledger; each chunk repeats the template calls, so larger chunks make fewer requests).") var chunkDays = 30
     @Flag(name: .long, help: "Print the plan (chunks, estimated API calls) and touch nothing.") var dryRun = false
     @Flag(name: .long, help: "Rebuild the range from the raw archive instead of the API (allows ranges beyond retention).") var fromArchive = false
+    @OptionGroup var sharding: ShardOptions
 
     func validate() throws {
         guard let f = Day(from) else { throw ValidationError("--from must be a date YYYY-MM-DD, not \"\(from)\"") }
@@ -28,6 +29,9 @@ struct BackfillCommand: AsyncParsableCommand {
             throw ValidationError("--dataset \(d) is not one of \(DatasetName.all.joined(separator: ", "))")
         }
         if !(1...90).contains(chunkDays) { throw ValidationError("--chunk-days must be 1…90") }
+        if fromArchive && (sharding.shard != nil || sharding.shardCount != nil) {
+            throw ValidationError("--from-archive does not shard: rebuild from the archive in one process")
+        }
     }
 
     func run() async throws {
@@ -36,6 +40,7 @@ struct BackfillCommand: AsyncParsableCommand {
             let comp = Composition(logger: logger)
             let config = try comp.pipeline(pipeline)
             let f = Day(from)!, t = Day(to)!
+            let shard = try sharding.resolve(environment: comp.environment)
             let today = Day(epochSecondsUTC: Int64(Date().timeIntervalSince1970))
             let datasets = dataset.isEmpty ? config.datasetNames.filter { $0 != DatasetName.catalog } : dataset
             if !fromArchive {
@@ -47,11 +52,12 @@ struct BackfillCommand: AsyncParsableCommand {
             }
             let warehouse = try comp.warehouse(config)
             let args = ArgsJSON.encode(["pipeline": pipeline, "from": from, "to": to, "waba": waba.joined(separator: ","),
-                                        "dataset": dataset.joined(separator: ","), "chunk_days": String(chunkDays), "from_archive": String(fromArchive)])
+                                        "dataset": dataset.joined(separator: ","), "chunk_days": String(chunkDays), "from_archive": String(fromArchive),
+                                        "shard": shard?.description ?? ""])
             if dryRun {
                 print(try await Planning.backfillPlan(config: config, warehouse: warehouse, databaseURL: comp.databaseURL(config),
                                                       range: BackfillRange(from: f, to: t, wabas: waba, datasets: dataset, chunkDays: chunkDays),
-                                                      fromArchive: fromArchive))
+                                                      fromArchive: fromArchive, shard: shard))
                 return 0
             }
             if fromArchive {
@@ -63,6 +69,7 @@ struct BackfillCommand: AsyncParsableCommand {
                 return report.verdict.exitCode
             }
             var engine = try comp.engine(config, warehouse: warehouse)
+            engine.shard = shard
             let progress = Progress(enabled: Terminal.stderrIsTTY && !global.quiet)
             engine.events = progress.sink
             let runner = engine, mode = RunMode.backfill(from: f, to: t, wabas: waba, datasets: dataset, chunkDays: chunkDays)

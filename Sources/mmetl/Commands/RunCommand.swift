@@ -15,8 +15,13 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the plan and touch nothing.") var dryRun = false
     @Flag(name: .long, help: "Wait for another run of this pipeline to finish instead of exiting 75.") var wait = false
     @Option(name: .long, help: "Write Prometheus metrics (textfile collector format) to this file, atomically.") var metricsFile: String?
+    @OptionGroup var sharding: ShardOptions
+    @Flag(name: .long, help: "With --shard: when this is the last shard of the night to finish, run `mmetl transform` afterwards.") var transformIfLast = false
 
     func validate() throws {
+        if transformIfLast && sharding.shard == nil && sharding.shardCount == nil {
+            throw ValidationError("--transform-if-last needs --shard or --shard-count: an unsharded run transforms by itself")
+        }
         if let a = asOf, Day(a) == nil { throw ValidationError("--as-of must be a date YYYY-MM-DD, not \"\(a)\"") }
     }
 
@@ -25,20 +30,25 @@ struct RunCommand: AsyncParsableCommand {
         try await withExitCodes(logger) {
             let comp = Composition(logger: logger)
             let config = try comp.pipeline(pipeline)
+            let shard = try sharding.resolve(environment: comp.environment)
             let warehouse = try comp.warehouse(config)
             if dryRun {
-                print(try await Planning.nightlyPlan(config: config, warehouse: warehouse, databaseURL: comp.databaseURL(config), asOf: asOf.flatMap(Day.init)))
+                print(try await Planning.nightlyPlan(config: config, warehouse: warehouse, databaseURL: comp.databaseURL(config), asOf: asOf.flatMap(Day.init),
+                                                     shard: shard))
                 return 0
             }
-            guard try await warehouse.acquireRunLock(pipeline: config.name, wait: wait) else {
-                throw CommandFailure(.transient, "another run of pipeline \"\(config.name)\" is in progress; retry later or pass --wait")
+            guard try await warehouse.acquireRunLock(pipeline: config.name, shard: shard, wait: wait) else {
+                let what = shard.map { "shard \($0) of pipeline \"\(config.name)\" (or an unsharded run or a transform of it)" }
+                    ?? "pipeline \"\(config.name)\" (or a shard or a transform of it)"
+                throw CommandFailure(.transient, "another run of \(what) is in progress; retry later or pass --wait")
             }
             var engine = try comp.engine(config, warehouse: warehouse)
+            engine.shard = shard
             let progress = Progress(enabled: Terminal.stderrIsTTY && !global.quiet)
             engine.events = progress.sink
             let started = Date()
             let runner = engine, mode = RunEngine.Mode.nightly(asOf: asOf.flatMap(Day.init))
-            let args = ArgsJSON.encode(["pipeline": pipeline, "as_of": asOf ?? "", "dry_run": "false"])
+            let args = ArgsJSON.encode(["pipeline": pipeline, "as_of": asOf ?? "", "dry_run": "false", "shard": shard?.description ?? ""])
             let report: RunReport
             do {
                 report = try await StopSignals.cancellable { try await runner.run(mode, command: "run", argsJSON: args) }
@@ -50,6 +60,13 @@ struct RunCommand: AsyncParsableCommand {
             progress.finish()
             if let metricsFile { try Metrics.write(report, pipeline: config.name, started: started, to: metricsFile) }
             Summary.print(report)
+            if transformIfLast, let shard, report.interruptedBy == nil, report.verdict.exitCode != RunVerdict.failed {
+                warehouse.releaseRunLock(pipeline: config.name, shard: shard)
+                let step = NightlyTransform(pipeline: config.name, warehouse: warehouse, clock: SystemClock(), logger: logger)
+                if let t = try await step.runIfLastShard(shard, argsJSON: ArgsJSON.encode(["pipeline": pipeline, "after_shard": "\(shard)"])) {
+                    TransformCommand.printOutcome(t)
+                }
+            }
             return report.verdict.exitCode
         }
     }

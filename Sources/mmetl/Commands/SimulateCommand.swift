@@ -25,6 +25,7 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Where the foreignnext fault points paging.next.") var foreignBaseURL = "http://127.0.0.1:9"
     @Option(name: .long, help: "Decoded size of the bomb fault's gzip body, in MiB.") var bombMegabytes = 64
     @Option(name: .long, help: "Size of the oversize fault's page, in MiB.") var oversizeMegabytes = 4
+    @Option(name: .long, help: "Requests per hour of all clients together that make X-App-Usage reach 100 % (default: far above any run).") var appBudget: Int?
 
     func validate() throws {
         for f in fault {
@@ -36,7 +37,7 @@ struct SimulateCommand: AsyncParsableCommand {
     func run() async throws {
         var config = SimulatorConfig()
         config.port = port; config.seed = seed; config.wabaCount = wabas; config.templatesPerWABA = templates; config.days = days
-        config.latencyMs = latencyMs; config.faults = try fault.map(FaultSpec.parse); config.businessID = businessID
+        config.latencyMs = latencyMs; config.appBudget = appBudget; config.faults = try fault.map(FaultSpec.parse); config.businessID = businessID
         config.token = token; config.asOf = asOf
         config.foreignBaseURL = foreignBaseURL; config.bombBytes = bombMegabytes << 20; config.oversizeBytes = oversizeMegabytes << 20
         let sim = GraphSimulator(config: config)

@@ -27,6 +27,7 @@ struct StatusCommand: AsyncParsableCommand {
                 let secs = r.seconds.map { String(format: "%.1fs", $0) } ?? "running"
                 print("  #\(r.runID)  \(r.startedAt)  \(r.command.padding(toLength: 9, withPad: " ", startingAt: 0)) \(r.status.padding(toLength: 9, withPad: " ", startingAt: 0)) exit=\(r.exitCode.map(String.init) ?? "-")  \(secs)  api_calls=\(r.apiCalls) rows=\(r.rowsLoaded)\(r.version.map { "  mmetl \($0)" } ?? "")\(r.error.map { "  error: \($0.prefix(160))" } ?? "")")
             }
+            Self.printShards(status, pipeline: config?.name)
             print("Watermarks:")
             if marks.isEmpty { print("  (none yet)") }
             var late = 0
@@ -40,6 +41,22 @@ struct StatusCommand: AsyncParsableCommand {
                 return 1
             }
             return 0
+        }
+    }
+
+    /// Each shard's last run and the last transform, when the pipeline runs sharded.
+    static func printShards(_ status: PGStatus, pipeline: String?) {
+        guard let shards = try? status.lastShardRuns(pipeline: pipeline), !shards.isEmpty else { return }
+        print("Shards (last run of each):")
+        for s in shards {
+            let r = s.run
+            let secs = r.seconds.map { String(format: "%.1fs", $0) } ?? "running"
+            print("  shard \(s.shard)  #\(r.runID)  \(r.startedAt)  \(r.command.padding(toLength: 9, withPad: " ", startingAt: 0)) \(r.status.padding(toLength: 9, withPad: " ", startingAt: 0)) exit=\(r.exitCode.map(String.init) ?? "-")  \(secs)  rows=\(r.rowsLoaded)")
+        }
+        if let t = try? status.lastTransform(pipeline: pipeline) {
+            print("  last transform \(t.finishedAt): days \(t.from)…\(t.to), runs through #\(t.throughRunID)")
+        } else {
+            print("  no transform yet: run `mmetl transform` after the shards")
         }
     }
 }

@@ -56,21 +56,24 @@ enum Planning {
         return (lines, calls, pending)
     }
 
-    static func nightlyPlan(config: PipelineConfig, warehouse: PGWarehouse, databaseURL: String, asOf: Day?) async throws -> String {
+    static func nightlyPlan(config: PipelineConfig, warehouse: PGWarehouse, databaseURL: String, asOf: Day?, shard: Shard? = nil) async throws -> String {
         let known = Known(ledger: SlicePlanner.Ledger(watermarks: try await warehouse.watermarks(pipeline: config.name)), databaseURL: databaseURL)
-        let p = plan(config, mode: .nightly(asOf: asOf), wabas: config.wabas.map(\.id), known: known)
-        var out = ["Plan for pipeline \(config.name) as of \(asOf.map(\.description) ?? "today in each WABA's timezone") — nothing will be touched:"]
+        let wabas = config.wabas.map(\.id).filter { shard?.owns($0) ?? true }
+        let p = plan(config, mode: .nightly(asOf: asOf), wabas: wabas, known: known)
+        var out = ["Plan for pipeline \(config.name)\(shard.map { ", shard \($0)" } ?? "") as of \(asOf.map(\.description) ?? "today in each WABA's timezone") — nothing will be touched:"]
         out += p.lines
         if let d = config.discover { out.append("  + WABAs discovered at run time from business \(d.businessID) (\(d.edges.joined(separator: ", ")))") }
         out.append("Estimated API calls: ≈\(p.calls) (at least \(p.calls) × the API latency / max_concurrency \(config.graph.maxConcurrency)).")
         return out.joined(separator: "\n")
     }
 
-    static func backfillPlan(config: PipelineConfig, warehouse: PGWarehouse, databaseURL: String, range: BackfillRange, fromArchive: Bool) async throws -> String {
+    static func backfillPlan(config: PipelineConfig, warehouse: PGWarehouse, databaseURL: String, range: BackfillRange, fromArchive: Bool,
+                             shard: Shard? = nil) async throws -> String {
         let key = range.key(pipeline: config.name)
         let known = Known(ledger: SlicePlanner.Ledger(completedChunks: try await warehouse.completedBackfillChunks(backfillKey: key)), databaseURL: databaseURL)
         let chunks = WindowPlanner.backfill(from: range.from, to: range.to, chunkDays: range.chunkDays)
-        let p = plan(config, mode: .backfill(range), wabas: range.wabas.isEmpty ? config.wabas.map(\.id) : range.wabas, known: known)
+        let wabas = (range.wabas.isEmpty ? config.wabas.map(\.id) : range.wabas).filter { shard?.owns($0) ?? true }
+        let p = plan(config, mode: .backfill(range), wabas: wabas, known: known)
         let calls = fromArchive ? 0 : p.calls
         var out = ["Backfill plan \(range.from)…\(range.to) in \(chunks.count) chunk(s) of ≤\(range.chunkDays) days, \(fromArchive ? "from the raw archive (no API call)" : "from the API") — nothing will be touched:"]
         out += p.lines
