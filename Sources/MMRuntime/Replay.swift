@@ -62,7 +62,7 @@ public struct Replay: Sendable {
                     batch = batch.deduplicated()
                     let asOf = Day(first.windowEnd) ?? to
                     let stats = try await warehouse.loadSlice(SliceLoad(
-                        slice: slice, runID: runID, batch: batch,
+                        slice: slice, runID: runID, rows: batch,
                         finalBefore: (max(asOf, Day(epochSecondsUTC: Int64(first.fetchedAt.timeIntervalSince1970))) - config.settleDays(dataset)).description,
                         advanceWatermarkTo: nil, backfillKey: nil, apiCalls: 0, pages: slicePages.count, attempts: 1,
                         startedAt: started, fetchedAt: first.fetchedAt))

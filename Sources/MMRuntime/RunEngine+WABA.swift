@@ -109,7 +109,7 @@ extension RunEngine {
                     let batch = extracted.batch.deduplicated()
                     let finalBefore = asOf - config.settleDays(ds)
                     let stats = try await ports.warehouse.loadSlice(SliceLoad(
-                        slice: slice, runID: runID, batch: batch, finalBefore: finalBefore.description,
+                        slice: slice, runID: runID, rows: batch, finalBefore: finalBefore.description,
                         advanceWatermarkTo: advances ? window.end.description : nil, backfillKey: isCatalog ? nil : backfillKey,
                         apiCalls: extracted.apiCalls, pages: extracted.pages, attempts: 1, startedAt: sliceStart,
                         fetchedAt: extracted.pages > 0 ? extracted.fetchedAt : ports.clock.now()))

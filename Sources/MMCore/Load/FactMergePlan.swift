@@ -31,14 +31,30 @@ public struct FactMergePlan: Sendable, Hashable {
     private var keys: [String] { table.keyColumns.map(\.name) }
     private var values: [String] { table.valueColumns.map(\.name) }
 
-    /// Creates the session's staging table (once per connection); emptied at every commit.
+    /// Creates the session's staging table (once per connection); emptied at every commit. Its
+    /// `mmetl_seq` numbers the rows in COPY order (pages in order), for `deduplicateStaging`.
     public var createStaging: String {
         let columns = table.columns.map { column in
             // Key text in byte order, as in the facts: the join compares like with like.
             let collation = column.role == .key && column.stagingType == "text" ? " COLLATE \"C\"" : ""
             return "\(column.name) \(column.stagingType)\(collation)"
         }.joined(separator: ", ")
-        return "CREATE TEMPORARY TABLE IF NOT EXISTS \(table.stagingName) (\(columns)) ON COMMIT DELETE ROWS"
+        return """
+            CREATE TEMPORARY TABLE IF NOT EXISTS \(table.stagingName) (\(columns), \
+            mmetl_seq bigint GENERATED ALWAYS AS IDENTITY) ON COMMIT DELETE ROWS
+            """
+    }
+
+    /// Keeps the last staged row of each key (pages are staged in order, so the later page wins,
+    /// as `NormalizedBatch.deduplicated()`). Run only when the loader saw a key twice.
+    public var deduplicateStaging: String {
+        "DELETE FROM \(staging) s USING \(staging) t WHERE \(keyMatch("s", "t")) AND t.mmetl_seq > s.mmetl_seq"
+    }
+
+    /// Whether the fact holds any row of WABA `$1` on days [`$2`, `$3`]: when not, no staged key
+    /// can exist in it, and `insertAll` replaces `updateChanged` + `insertNew`.
+    public var holdsAnyRow: String {
+        "SELECT EXISTS (SELECT 1 FROM \(table.name) WHERE waba_id = $1 AND day BETWEEN $2::date AND $3::date) AS found"
     }
 
     /// `COPY … FROM STDIN` in the columns' order (text format).
@@ -104,6 +120,19 @@ public struct FactMergePlan: Sendable, Hashable {
             SELECT \(selected), $1::bigint, to_timestamp($2::float8), to_timestamp($2::float8), 0, src.day < $3::date
             FROM (\(source)) src
             WHERE NOT EXISTS (SELECT 1 FROM \(table.name) f WHERE f.day BETWEEN $4::date AND $5::date AND \(keyMatch("f", "src")))
+            """
+    }
+
+    /// Every staged row inserted, without looking for existing keys (parameters as `insertNew`;
+    /// `$4`/`$5` unused). Only after `holdsAnyRow` found none.
+    public var insertAll: String {
+        let columns = names.joined(separator: ", ")
+        let selected = names.map { "src.\($0)" }.joined(separator: ", ")
+        return """
+            INSERT INTO \(table.name) (\(columns), run_id, first_fetched_at, last_fetched_at, revision, is_final)
+            SELECT \(selected), $1::bigint, to_timestamp($2::float8), to_timestamp($2::float8), 0, src.day < $3::date
+            FROM (\(source)) src
+            WHERE $4::date IS NOT NULL AND $5::date IS NOT NULL
             """
     }
 
