@@ -1,4 +1,4 @@
-/// The SQL that moves one fact's staged rows into the fact, set-based, in four statements run in
+/// The SQL that moves one fact's staged rows into the fact, set-based, in three statements run in
 /// the slice's transaction (after COPY into the session's temporary staging table):
 ///
 /// 1. `updateChanged` — rows whose key exists and whose values differ (`IS DISTINCT FROM` on all
@@ -10,6 +10,10 @@
 ///    keys, as every key begins with `waba_id` and a dataset owns its facts).
 /// 3. `finalize` — rows of the WABA in the window with a day before `finalBefore` that are not final
 ///    yet become final: the only update without a revision.
+///
+/// Before them, `deduplicateStaging` keeps the last staged row of a repeated key (only run when a
+/// key may repeat), and `holdsAnyRow` probes the fact: when it holds no row of the WABA in the
+/// staged days, `insertAll` replaces 1 and 2 (no key can match, so there is nothing to compare).
 ///
 /// Unchanged rows are not written at all: no new tuple version, no dead tuple, no revision.
 /// `changed` is materialized first and carries each changed row's partition and ctid, so the
