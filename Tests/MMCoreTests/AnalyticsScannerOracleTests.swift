@@ -38,6 +38,17 @@ import Testing
         #expect(scanned.diagnostics == decoded.diagnostics)
     }
 
+    /// Whole numbers, however built, and only they, have an `int64`.
+    @Test func wholeNumbersAsInt64() {
+        let cases: [(String, Int64?)] = [("0", 0), ("-5", -5), ("120", 120), ("1e3", 1000), ("12.5", nil), ("12.0", 12),
+                                         ("9223372036854775807", Int64.max), ("9223372036854775808", nil), ("-0", 0)]
+        for (text, expected) in cases {
+            #expect(LenientDecimal(text: text)?.int64 == expected, "\(text)")
+            if let fast = JSONScanner.plainDecimal(Array(text.utf8)) { #expect(LenientDecimal(fast).int64 == expected, "\(text) scanned") }
+        }
+        #expect(LenientDecimal(Decimal(Int64.min + 1)).int64 == Int64.min + 1)
+    }
+
     /// Shapes the scanner leaves to `JSONDecoder` still normalize (alike), and broken pages still
     /// fail with the decoder's message naming the source.
     @Test func unusualAndBrokenPagesGoThroughTheDecoder() throws {

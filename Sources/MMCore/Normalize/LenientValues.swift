@@ -18,6 +18,11 @@ public struct LenientDecimal: Decodable, Sendable, Hashable {
     static let posix = Locale(identifier: "en_US_POSIX")
     /// The value as a whole number; nil when fractional or out of range.
     public var int64: Int64? {
+        // Fast path: no fraction digits (how whole numbers are read): no rounding needed.
+        if value.exponent >= 0, !value.isNaN {
+            let n = NSDecimalNumber(decimal: value).int64Value
+            if Decimal(n) == value { return n }
+        }
         var v = value, r = Decimal()
         NSDecimalRound(&r, &v, 0, .plain)
         guard r == value else { return nil }

@@ -101,15 +101,25 @@ public enum TemplateAnalyticsNormalizer {
             if let p = Product.ofTemplateProductType(rawType) { product = p }
             else { product = .other; unknownProducts[rawType, default: 0] += 1 }
             let tz = series.waba_timezone.flatMap { TimeZone(identifier: $0) != nil ? $0 : nil } ?? context.timezone
+            // A series holds many points of few distinct instants: zone lookups once per instant.
+            var starts: [LenientInstant: (String, Int64)] = [:]
+            var ends: [LenientInstant: Int64] = [:]
             for p in series.data_points ?? [] {
                 batch.dataPoints += 1
-                let (dayValue, start) = dayAndStart(p.start, useWABATimezone: context.useWABATimezone, zone: tz)
-                let day = dayValue.description
-                let end: Int64
-                switch p.end {
-                case .epoch(let e): end = e
-                case .date(let d): end = context.useWABATimezone ? TimeZones.localMidnight(d, in: tz) : d.epochSecondsUTC
-                }
+                let (day, start) = starts[p.start] ?? {
+                    let (d, s) = dayAndStart(p.start, useWABATimezone: context.useWABATimezone, zone: tz)
+                    starts[p.start] = (d.description, s)
+                    return (d.description, s)
+                }()
+                let end = ends[p.end] ?? {
+                    let e: Int64
+                    switch p.end {
+                    case .epoch(let x): e = x
+                    case .date(let d): e = context.useWABATimezone ? TimeZones.localMidnight(d, in: tz) : d.epochSecondsUTC
+                    }
+                    ends[p.end] = e
+                    return e
+                }()
                 guard let sent = (p.sent ?? LenientDecimal(0)).int64, let delivered = (p.delivered ?? LenientDecimal(0)).int64,
                       let read = (p.read ?? LenientDecimal(0)).int64, p.replied.map({ $0.int64 != nil }) ?? true else {
                     batch.diagnostics.append(Diagnostic(kind: .droppedDataPoint, subject: "\(context.source) template \(p.templateID)", value: "non-integer count"))
