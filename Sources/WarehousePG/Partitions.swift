@@ -25,15 +25,19 @@ enum Partitions {
     }
 
     /// Makes sure the months of [first, last] have partitions of `table`; returns how many were
-    /// created (nothing is asked of the database when every month is known to exist).
-    /// `remember: false` inside a transaction that may still roll the partitions back.
+    /// created (nothing is asked of the database when every month is known to exist). One
+    /// statement per unknown month: a call creating several months would hold the parent's lock of
+    /// one while waiting for another's creation lock, and two such calls over overlapping months
+    /// deadlock.
     static func ensure(_ table: FactTable, from first: String, to last: String, on connection: PGConnection,
                        cache warehouse: PGWarehouse, remember: Bool = true) throws -> Int {
-        let keys = months(from: first, to: last).map { "\(table.name)|\($0)" }
-        guard !keys.isEmpty, !keys.allSatisfy(warehouse.partitionKnown) else { return 0 }
-        let created = try connection.query("SELECT etl.ensure_month_partitions($1, $2::date, $3::date) AS created",
-                                           [table.name, first, last]).int(0, "created") ?? 0
-        if remember { warehouse.rememberPartitions(keys) }
+        var created = 0
+        for month in months(from: first, to: last) where !warehouse.partitionKnown("\(table.name)|\(month)") {
+            let start = "\(month)-01"
+            created += try connection.query("SELECT etl.ensure_month_partitions($1, $2::date, $3::date) AS created",
+                                            [table.name, start, start]).int(0, "created") ?? 0
+            if remember { warehouse.rememberPartitions(["\(table.name)|\(month)"]) }
+        }
         if created > 0 {
             warehouse.logger.info("created month partitions", metadata: [
                 "table": .string(table.name), "created": .stringConvertible(created),
