@@ -292,6 +292,8 @@ backfill_scenario() {
     if [[ $prefix == e2e ]]; then
         fig e2e_api_min "$("${helper[@]}" api-minimum "$url" "$templates" "$from" "$as_of" 90 "$page_size" mm_api,cloud_api 1)"
         e2e_url=$url
+        # Normalize alone: the normalizers over the e2e run's archived pages, in memory (no I/O, no gunzip).
+        fig e2e_normalize "$("$bin" bench-normalize "$work/archive-$prefix" --passes 1)"
     fi
 }
 

@@ -27,15 +27,11 @@ struct SliceLoader: Sendable {
     }
 
     func load(_ slice: SliceIdentity, dataset: Dataset, pages: [FetchedPage], ledger: Ledger) async throws -> Loaded {
+        // The warehouse reads the pages one by one inside the slice's transaction: peak memory is
+        // one page and one COPY buffer, whatever the window.
         let source = ArchivedPages(archive: archive, normalize: normalizers[dataset], pages: pages)
-        // Until the warehouse streams pages itself, the rows are gathered off the cooperative pool.
-        let batch = try await Blocking.run { () throws -> NormalizedBatch in
-            var all = NormalizedBatch()
-            try source.forEachPage { all.append($0) }
-            return all.deduplicated()
-        }
         let stats = try await warehouse.loadSlice(SliceLoad(
-            slice: slice, runID: runID, batch: batch, finalBefore: ledger.finalBefore.description,
+            slice: slice, runID: runID, rows: source, finalBefore: ledger.finalBefore.description,
             advanceWatermarkTo: ledger.watermark?.description, backfillKey: ledger.backfillKey, apiCalls: ledger.apiCalls,
             pages: pages.count, attempts: 1, startedAt: ledger.startedAt, fetchedAt: ledger.fetchedAt))
         return Loaded(stats: stats, totals: source.tally.totals)

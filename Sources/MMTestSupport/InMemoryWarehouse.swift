@@ -75,7 +75,9 @@ public final class InMemoryWarehouse: Warehouse {
 
     public func loadSlice(_ load: SliceLoad) async throws -> LoadStats {
         var rows: [(String, String, String)] = []
-        let batch = load.batch.deduplicated()
+        var all = NormalizedBatch()
+        try load.rows.forEachPage { all.append($0) }
+        let batch = all.deduplicated()
         rows += batch.pricing.map { ("pricing", $0.factKey, "\($0)") }
         rows += batch.templateDaily.map { ("template_daily", $0.factKey, "\($0)") }
         rows += batch.templateClicks.map { ("template_clicks", $0.factKey, "\($0)") }
@@ -92,6 +94,7 @@ public final class InMemoryWarehouse: Warehouse {
                 s.facts[table, default: [:]][key] = value
             }
             stats.rowsCopied = Int64(rows.count)
+            stats.rowsNormalized = Int64(all.rowCount); stats.dataPoints = Int64(all.dataPoints); stats.diagnostics = all.diagnostics
             if let w = load.advanceWatermarkTo {
                 let key = WatermarkKey(wabaID: load.slice.wabaID, dataset: load.slice.dataset)
                 s.watermarks[load.slice.pipeline, default: [:]][key] = max(w, s.watermarks[load.slice.pipeline]?[key] ?? w)

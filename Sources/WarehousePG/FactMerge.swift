@@ -28,9 +28,11 @@ struct MergeOutcome: Sendable {
     }
 }
 
-/// Runs a `FactMergePlan` on a connection inside the slice's transaction: COPY the rows into the
-/// session's staging table, ANALYZE it, update changed rows (with revisions), insert new ones,
-/// finalize the window's settled days.
+/// Runs a `FactMergePlan` on a connection inside the slice's transaction, once the slice's pages
+/// are staged (`SliceStaging`): deduplicate the staging table when a key may repeat, ANALYZE it;
+/// when the fact holds no row of the slice's WABA in the staged days (an EXISTS probe of the data,
+/// not the ledger), insert everything; else update changed rows (with revisions) and insert new
+/// ones. Then finalize the window's settled days.
 enum FactMerge {
     /// From this many staged rows on, the merge joins staging and fact by hashing instead of one
     /// primary-key probe per staged row. The planner prices a probe of the 9-column key far below
@@ -38,23 +40,32 @@ enum FactMerge {
     /// way takes well under a second.
     static let hashJoinThreshold = 50_000
 
-    static func run(_ rows: StagingRows, on connection: PGConnection, context: MergeContext) throws -> MergeOutcome {
-        let plan = FactMergePlan(rows.table)
+    static func run(_ staged: StagedFact, on connection: PGConnection, context: MergeContext) throws -> MergeOutcome {
+        let plan = FactMergePlan(staged.table)
         var outcome = MergeOutcome()
-        if rows.count > 0, let days = rows.days {
-            let copied = try copy(plan.copy, on: connection, write: rows.write)
-            outcome.stats.rowsCopied = copied.rows
-            outcome.stats.bytesCopied = copied.bytes
-            outcome.copySeconds = copied.seconds
+        if staged.rows > 0, let days = staged.days {
+            outcome.stats.rowsCopied = staged.rowsCopied
+            outcome.stats.bytesCopied = staged.bytesCopied
+            outcome.copySeconds = staged.copySeconds
+            var rows = Int64(staged.rows)
+            if staged.mayRepeatKeys {
+                rows -= Int64(try connection.query(plan.deduplicateStaging).affectedRows ?? 0)
+            }
             try connection.execute(plan.analyzeStaging)
-            try connection.query("SELECT set_config('enable_nestloop', $1, true)", [rows.count >= hashJoinThreshold ? "off" : "on"])
             let parameters: [(any PGValue)?] = [context.runID, context.fetchedAt, context.finalBefore, days.first, days.last]
-            let updated = Int64(try connection.query(plan.updateChanged, parameters).affectedRows ?? 0)
-            let inserted = Int64(try connection.query(plan.insertNew, parameters).affectedRows ?? 0)
-            outcome.stats.updated = updated
-            outcome.stats.revisions = updated
-            outcome.stats.inserted = inserted
-            outcome.stats.unchanged = Int64(rows.count) - updated - inserted
+            let empty = try staged.onlySliceWABA
+                && !(connection.query(plan.holdsAnyRow, [context.wabaID, days.first, days.last]).bool(0, "found") ?? true)
+            if empty {
+                outcome.stats.inserted = Int64(try connection.query(plan.insertAll, parameters).affectedRows ?? 0)
+            } else {
+                try connection.query("SELECT set_config('enable_nestloop', $1, true)", [rows >= hashJoinThreshold ? "off" : "on"])
+                let updated = Int64(try connection.query(plan.updateChanged, parameters).affectedRows ?? 0)
+                let inserted = Int64(try connection.query(plan.insertNew, parameters).affectedRows ?? 0)
+                outcome.stats.updated = updated
+                outcome.stats.revisions = updated
+                outcome.stats.inserted = inserted
+            }
+            outcome.stats.unchanged = rows - outcome.stats.updated - outcome.stats.inserted
         }
         outcome.finalized = Int64(try connection.query(plan.finalize, [
             context.wabaID, context.windowStart, context.windowEnd, context.finalBefore,

@@ -8,18 +8,22 @@ extension PGWarehouse {
 
     /// Loads one slice, all or nothing, in one transaction on a connection of its own:
     ///
-    /// 1. (before the transaction) month partitions for the rows' days;
+    /// 1. (before the transaction) month partitions of the facts the dataset owns for the window
+    ///    and a day either side (a day is WABA-local or UTC);
     /// 2. `pg_advisory_xact_lock` on the slice's (WABA, dataset) key — tried first; when another
     ///    session holds it, "waiting for slice lock" is logged and the load blocks until it is free;
-    /// 3. per fact the dataset owns: COPY into the session's staging table, update changed rows with
-    ///    revisions, insert new rows, finalize settled days of the window (`FactMergePlan`);
+    /// 3. the source's pages, each COPYed into the session's staging tables as it comes
+    ///    (`SliceStaging`: memory follows the page), with partitions for any staged month still
+    ///    missing (rows outside the window: rare);
+    /// 4. per fact the dataset owns (or with staged rows): dedup (the later page wins), then insert
+    ///    everything when the fact holds no row of the WABA in those days, else update changed rows
+    ///    with revisions and insert new ones; finalize settled days of the window (`FactMerge`);
     ///    catalog rows merge into the template dimension (`TemplateCatalogPlan`);
-    /// 4. the `etl.run_items` row with the statistics, and the watermark (forward only) or the
+    /// 5. the `etl.run_items` row with the statistics, and the watermark (forward only) or the
     ///    backfill chunk.
     ///
     /// Any error rolls all of it back (a terminated backend too: PostgreSQL aborts the transaction).
-    /// Precondition: keys are unique within the batch (`NormalizedBatch.deduplicated()`); a
-    /// duplicate new key fails the slice with a primary-key violation.
+    /// Keys may repeat within the source (across pages or within one): the last occurrence wins.
     public func loadSlice(_ load: SliceLoad) async throws -> LoadStats {
         try await withConnection { lease in try self.loadSlice(load, lease: lease).stats }
     }
@@ -29,8 +33,10 @@ extension PGWarehouse {
         let clock = ContinuousClock()
         let start = clock.now
         let connection = lease.connection
-        let facts = Self.factsToMerge(load)
-        for rows in facts { _ = try Partitions.ensure(for: rows, on: connection, cache: self) }
+        let owned = FactTable.owned(byDataset: load.slice.dataset)
+        if let window = Self.paddedWindow(load.slice) {
+            for table in owned { _ = try Partitions.ensure(table, from: window.first, to: window.last, on: connection, cache: self) }
+        }
         try prepareStaging(lease)
 
         let context = MergeContext(runID: load.runID, fetchedAt: load.fetchedAt.timeIntervalSince1970,
@@ -39,13 +45,21 @@ extension PGWarehouse {
         let outcome = try connection.transaction { connection in
             try takeSliceLock(load.slice, on: connection)
             try tuneMerge(on: connection)
+            let staging = try SliceStaging.stage(load.rows, wabaID: load.slice.wabaID, on: connection)
             var outcome = MergeOutcome()
-            for rows in facts {
-                outcome.add(try FactMerge.run(rows, on: connection, context: context))
+            for staged in staging.facts where owned.contains(staged.table) || staged.rows > 0 {
+                if let days = staged.days {
+                    _ = try Partitions.ensure(staged.table, from: days.first, to: days.last, on: connection, cache: self,
+                                           remember: false)
+                }
+                outcome.add(try FactMerge.run(staged, on: connection, context: context))
             }
-            if !load.batch.templates.isEmpty {
-                outcome.add(try mergeCatalog(load.batch.templates, on: connection, context: context))
+            if !staging.templates.isEmpty {
+                outcome.add(try mergeCatalog(staging.templates, on: connection, context: context))
             }
+            outcome.stats.rowsNormalized = staging.rowsNormalized
+            outcome.stats.dataPoints = staging.dataPoints
+            outcome.stats.diagnostics = staging.diagnostics
             outcome.stats.seconds = Self.seconds(clock.now - start)
             try writeRunItem(load, outcome, on: connection)
             if let watermark = load.advanceWatermarkTo {
@@ -69,10 +83,10 @@ extension PGWarehouse {
         return result
     }
 
-    /// The facts a slice merges: those its dataset owns, plus any other with rows in the batch.
-    static func factsToMerge(_ load: SliceLoad) -> [StagingRows] {
-        let owned = FactTable.owned(byDataset: load.slice.dataset)
-        return FactTable.all.map { StagingRows.of($0, in: load.batch) }.filter { owned.contains($0.table) || $0.count > 0 }
+    /// The slice's window widened by a day either side: the days its rows can fall on.
+    static func paddedWindow(_ slice: SliceIdentity) -> (first: String, last: String)? {
+        guard let start = Day(slice.windowStart), let end = Day(slice.windowEnd), start <= end else { return nil }
+        return (Day(ordinal: start.ordinal - 1).description, Day(ordinal: end.ordinal + 1).description)
     }
 
     /// Creates the session's temporary staging tables once per connection.
@@ -124,7 +138,7 @@ extension PGWarehouse {
 
     private func writeRunItem(_ load: SliceLoad, _ outcome: MergeOutcome, on connection: PGConnection) throws {
         let stats = outcome.stats
-        let diagnostics = try Self.json(RunItemDiagnostics(dataPoints: load.batch.dataPoints, diagnostics: load.batch.diagnostics))
+        let diagnostics = try Self.json(RunItemDiagnostics(dataPoints: Int(stats.dataPoints), diagnostics: stats.diagnostics))
         try connection.query("""
             INSERT INTO etl.run_items AS i (run_id, waba_id, dataset, window_start, window_end, status, attempts, api_calls,
                 pages, rows_inserted, rows_updated, rows_unchanged, revisions, bytes_copied, rows_copied, rows_finalized,

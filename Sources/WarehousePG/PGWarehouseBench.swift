@@ -54,13 +54,13 @@ public enum PGWarehouseBench {
                 batch.pricing = rows
                 return SliceLoad(slice: SliceIdentity(pipeline: "bench", wabaID: rows[0].wabaID, dataset: "pricing",
                                                       windowStart: window.0, windowEnd: window.1),
-                                 runID: runID, batch: batch, finalBefore: window.0, advanceWatermarkTo: nil, backfillKey: nil,
+                                 runID: runID, rows: batch, finalBefore: window.0, advanceWatermarkTo: nil, backfillKey: nil,
                                  apiCalls: 0, pages: 0, attempts: 1, startedAt: Date(), fetchedAt: Date())
             }
 
             // COPY alone, rolled back.
             let staged = StagingRows.pricing(rows)
-            _ = try Partitions.ensure(for: staged, on: connection, cache: warehouse)
+            _ = try Partitions.ensure(.pricing, from: staged.days!.first, to: staged.days!.last, on: connection, cache: warehouse)
             try connection.execute(FactMergePlan(.pricing).createStaging)
             try connection.execute("BEGIN")
             let copied = try FactMerge.copy(FactMergePlan(.pricing).copy, on: connection, write: staged.write)

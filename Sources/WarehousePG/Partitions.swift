@@ -3,11 +3,13 @@ import MMCore
 
 /// Month partitions of the facts, created on demand through `etl.ensure_month_partitions`.
 ///
-/// Called before a slice's transaction, on the same connection, one autocommitted statement per
-/// table: creating a partition locks the parent table exclusively until commit, so doing it inside
-/// the slice would block other WABAs' loads of that table for the whole slice (or deadlock two
-/// slices creating partitions of different tables). An empty partition left by a slice that later
-/// fails is harmless.
+/// Called before a slice's transaction for its window (a day either side), on the same connection,
+/// one autocommitted statement per table: creating a partition locks the parent table exclusively
+/// until commit, so doing it inside the slice would block other WABAs' loads of that table for the
+/// whole slice (or deadlock two slices creating partitions of different tables). Inside the
+/// transaction only for staged days beyond that (rows outside their window, not seen from the API),
+/// where nothing is created when the months are known. An empty partition left by a slice that
+/// later fails is harmless.
 enum Partitions {
     /// `YYYY-MM` of every month touching [first, last]; empty when a date does not parse (COPY
     /// then rejects the row and names it).
@@ -22,18 +24,24 @@ enum Partitions {
         return months
     }
 
-    /// Makes sure `rows`' months have partitions; returns how many were created.
-    static func ensure(for rows: StagingRows, on connection: PGConnection, cache warehouse: PGWarehouse) throws -> Int {
-        guard let days = rows.days else { return 0 }
-        let keys = months(from: days.first, to: days.last).map { "\(rows.table.name)|\($0)" }
-        guard !keys.isEmpty, !keys.allSatisfy(warehouse.partitionKnown) else { return 0 }
-        let created = try connection.query("SELECT etl.ensure_month_partitions($1, $2::date, $3::date) AS created",
-                                           [rows.table.name, days.first, days.last]).int(0, "created") ?? 0
-        warehouse.rememberPartitions(keys)
+    /// Makes sure the months of [first, last] have partitions of `table`; returns how many were
+    /// created (nothing is asked of the database when every month is known to exist). One
+    /// statement per unknown month: a call creating several months would hold the parent's lock of
+    /// one while waiting for another's creation lock, and two such calls over overlapping months
+    /// deadlock.
+    static func ensure(_ table: FactTable, from first: String, to last: String, on connection: PGConnection,
+                       cache warehouse: PGWarehouse, remember: Bool = true) throws -> Int {
+        var created = 0
+        for month in months(from: first, to: last) where !warehouse.partitionKnown("\(table.name)|\(month)") {
+            let start = "\(month)-01"
+            created += try connection.query("SELECT etl.ensure_month_partitions($1, $2::date, $3::date) AS created",
+                                            [table.name, start, start]).int(0, "created") ?? 0
+            if remember { warehouse.rememberPartitions(["\(table.name)|\(month)"]) }
+        }
         if created > 0 {
             warehouse.logger.info("created month partitions", metadata: [
-                "table": .string(rows.table.name), "created": .stringConvertible(created),
-                "from": .string(days.first), "to": .string(days.last),
+                "table": .string(table.name), "created": .stringConvertible(created),
+                "from": .string(first), "to": .string(last),
             ])
         }
         return created

@@ -13,18 +13,32 @@ struct StagingRows {
     let count: Int
     /// Smallest and largest `day` (`YYYY-MM-DD` sorts as text), nil without rows.
     let days: (first: String, last: String)?
+    /// A hash of each row's key (equal keys, equal hashes), to tell whether a slice repeats a key.
+    let keyHashes: [Int]
+    /// The WABAs of the rows.
+    let wabaIDs: Set<String>
     let write: (PGCopyWriter) throws -> Void
 
-    init<Row>(_ table: FactTable, _ rows: [Row], day: (Row) -> String, encode: @escaping (Row, PGCopyWriter) -> Void) {
+    init<Row>(_ table: FactTable, _ rows: [Row], day: (Row) -> String, waba: (Row) -> String,
+              key: (Row, inout Hasher) -> Void, encode: @escaping (Row, PGCopyWriter) -> Void) {
         self.table = table
         count = rows.count
         var first: String?
         var last: String?
+        var hashes: [Int] = []
+        hashes.reserveCapacity(rows.count)
+        var wabas = Set<String>()
         for row in rows {
             let d = day(row)
             if first.map({ d < $0 }) ?? true { first = d }
             if last.map({ d > $0 }) ?? true { last = d }
+            var hasher = Hasher()
+            key(row, &hasher)
+            hashes.append(hasher.finalize())
+            wabas.insert(waba(row))
         }
+        keyHashes = hashes
+        wabaIDs = wabas
         if let first, let last { days = (first, last) } else { days = nil }
         write = { writer in
             for row in rows {
@@ -46,7 +60,10 @@ struct StagingRows {
     }
 
     static func pricing(_ rows: [PricingRow]) -> StagingRows {
-        StagingRows(.pricing, rows, day: \.day) { r, w in
+        StagingRows(.pricing, rows, day: \.day, waba: \.wabaID, key: { r, h in
+            h.combine(r.wabaID); h.combine(r.granularity); h.combine(r.bucketStart); h.combine(r.phoneNumber); h.combine(r.country)
+            h.combine(r.pricingCategory); h.combine(r.pricingType); h.combine(r.tier); h.combine(r.dimensions); h.combine(r.day)
+        }) { r, w in
             w.field(r.wabaID); w.field(text(r.granularity)); w.field(r.bucketStart); w.field(text(r.phoneNumber))
             w.field(text(r.country)); w.field(text(r.pricingCategory)); w.field(text(r.pricingType)); w.field(text(r.tier))
             w.field(text(r.dimensions)); w.field(r.day); w.field(r.bucketEnd); w.field(r.product.rawValue); w.field(r.volume); decimal(r.cost, w)
@@ -55,7 +72,9 @@ struct StagingRows {
     }
 
     static func templateDaily(_ rows: [TemplateDailyRow]) -> StagingRows {
-        StagingRows(.templateDaily, rows, day: \.day) { r, w in
+        StagingRows(.templateDaily, rows, day: \.day, waba: \.wabaID, key: { r, h in
+            h.combine(r.wabaID); h.combine(r.templateID); h.combine(r.product); h.combine(r.day)
+        }) { r, w in
             w.field(r.wabaID); w.field(text(r.templateID)); w.field(r.product.rawValue); w.field(r.day)
             w.field(text(r.productType)); w.field(r.bucketStart); w.field(r.bucketEnd); w.field(r.sent)
             w.field(r.delivered); w.field(r.read); w.field(r.urlClicks); w.field(r.uniqueURLClicks)
@@ -65,14 +84,19 @@ struct StagingRows {
     }
 
     static func templateClicks(_ rows: [TemplateClickRow]) -> StagingRows {
-        StagingRows(.templateClicks, rows, day: \.day) { r, w in
+        StagingRows(.templateClicks, rows, day: \.day, waba: \.wabaID, key: { r, h in
+            h.combine(r.wabaID); h.combine(r.templateID); h.combine(r.product); h.combine(r.day); h.combine(r.buttonType)
+            h.combine(r.buttonContent)
+        }) { r, w in
             w.field(r.wabaID); w.field(text(r.templateID)); w.field(r.product.rawValue); w.field(r.day)
             w.field(text(r.buttonType)); w.field(text(r.buttonContent)); w.field(r.count)
         }
     }
 
     static func conversions(_ rows: [ConversionRow]) -> StagingRows {
-        StagingRows(.conversions, rows, day: \.day) { r, w in
+        StagingRows(.conversions, rows, day: \.day, waba: \.wabaID, key: { r, h in
+            h.combine(r.wabaID); h.combine(r.templateID); h.combine(r.product); h.combine(r.day); h.combine(r.metric)
+        }) { r, w in
             w.field(r.wabaID); w.field(text(r.templateID)); w.field(r.product.rawValue); w.field(r.day)
             w.field(text(r.metric)); decimal(r.value, w); w.field(text(r.currency))
         }

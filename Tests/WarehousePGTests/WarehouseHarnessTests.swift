@@ -88,7 +88,7 @@ enum Samples {
                       finalBefore: String, runID: Int64, watermark: String? = nil, backfillKey: String? = nil,
                       fetchedAt: Date = fetchTime) -> SliceLoad {
         SliceLoad(slice: SliceIdentity(pipeline: pipeline, wabaID: waba, dataset: dataset, windowStart: window.0, windowEnd: window.1),
-                  runID: runID, batch: batch, finalBefore: finalBefore, advanceWatermarkTo: watermark, backfillKey: backfillKey,
+                  runID: runID, rows: batch, finalBefore: finalBefore, advanceWatermarkTo: watermark, backfillKey: backfillKey,
                   apiCalls: 3, pages: 2, attempts: 1, startedAt: fetchedAt.addingTimeInterval(-5), fetchedAt: fetchedAt)
     }
 

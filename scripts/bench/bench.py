@@ -515,6 +515,13 @@ def report(figdir, outs):
                          "ratio_large_to_small": ratio(e2e["peak_rss_mb"], small["peak_rss_mb"]),
                          "small": small["scenario"], "large": e2e["scenario"]}
 
+    norm = figs.get("e2e_normalize")
+    if norm:
+        norm["definition"] = ("normalize_data_points_per_s = data points ÷ seconds of the normalizers (pricing and "
+                              "template_analytics) over every archived page of the end-to-end run, pages in memory "
+                              "(no I/O, no gunzip), one pass")
+        out["normalize"] = norm
+
     api_min = figs.get("e2e_api_min")
     if api_min and e2e:
         api_min["requests"] = e2e["requests"]
@@ -565,10 +572,12 @@ def report(figdir, outs):
 
     if out.get("limit"):
         target("end-to-end ÷ limit (wall)", out["limit"]["ratio_wall"], ">=", 0.5)
-        target("end-to-end ÷ limit (wall without transforms)", out["limit"]["ratio_wall_without_transforms"], ">=", 0.5)
+        target("end-to-end ÷ limit (wall without transforms)", out["limit"]["ratio_wall_without_transforms"], ">=", 0.7)
         target("end-to-end ÷ limit (load only)", out["limit"]["ratio_load"], ">=", 0.5)
     if e2e:
         target("peak RSS, large scenario (MB)", e2e["peak_rss_mb"], "<=", 100)
+    if out.get("normalize"):
+        target("normalize alone (data points/s)", out["normalize"]["normalize_data_points_per_s"], ">=", 150000)
     if out.get("memory"):
         target("peak RSS large ÷ small", out["memory"]["ratio_large_to_small"], "<=", 1.15)
     if out.get("api_efficiency"):
@@ -650,8 +659,12 @@ def print_table(out):
         row("limit: stage + merge", fmt(lim["limit_s"], " s"), fmt(lim["limit_rows_per_s"], " rows/s"))
         row("limit: \\copy only", fmt(lim["copy_only_s"], " s"), "into an empty keyed copy, no merge")
         row("ratio limit ÷ mmetl wall", fmt(lim["ratio_wall"]), "target ≥ 0.5")
-        row("  … ÷ wall w/o transforms", fmt(lim["ratio_wall_without_transforms"]), "extract + archive + normalize + load only")
+        row("  … ÷ wall w/o transforms", fmt(lim["ratio_wall_without_transforms"]), "target ≥ 0.7; extract + archive + normalize + load only")
         row("ratio limit ÷ mmetl load", fmt(lim["ratio_load"]), "target ≥ 0.5 (load = Σ etl.run_items.seconds)")
+    nm = out.get("normalize")
+    if nm:
+        row("NORMALIZE alone", fmt(nm["normalize_data_points_per_s"], " data points/s"),
+            f"{fmt(nm['pages'])} archived pages, {fmt(nm['json_mb'])} MB JSON ({fmt(nm['normalize_mb_per_s'])} MB/s); target ≥ 150,000")
     mem = out.get("memory")
     if mem:
         sm = mem["small"] or {}

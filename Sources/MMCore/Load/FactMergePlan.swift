@@ -1,4 +1,4 @@
-/// The SQL that moves one fact's staged rows into the fact, set-based, in four statements run in
+/// The SQL that moves one fact's staged rows into the fact, set-based, in three statements run in
 /// the slice's transaction (after COPY into the session's temporary staging table):
 ///
 /// 1. `updateChanged` — rows whose key exists and whose values differ (`IS DISTINCT FROM` on all
@@ -10,6 +10,10 @@
 ///    keys, as every key begins with `waba_id` and a dataset owns its facts).
 /// 3. `finalize` — rows of the WABA in the window with a day before `finalBefore` that are not final
 ///    yet become final: the only update without a revision.
+///
+/// Before them, `deduplicateStaging` keeps the last staged row of a repeated key (only run when a
+/// key may repeat), and `holdsAnyRow` probes the fact: when it holds no row of the WABA in the
+/// staged days, `insertAll` replaces 1 and 2 (no key can match, so there is nothing to compare).
 ///
 /// Unchanged rows are not written at all: no new tuple version, no dead tuple, no revision.
 /// `changed` is materialized first and carries each changed row's partition and ctid, so the
@@ -31,14 +35,30 @@ public struct FactMergePlan: Sendable, Hashable {
     private var keys: [String] { table.keyColumns.map(\.name) }
     private var values: [String] { table.valueColumns.map(\.name) }
 
-    /// Creates the session's staging table (once per connection); emptied at every commit.
+    /// Creates the session's staging table (once per connection); emptied at every commit. Its
+    /// `mmetl_seq` numbers the rows in COPY order (pages in order), for `deduplicateStaging`.
     public var createStaging: String {
         let columns = table.columns.map { column in
             // Key text in byte order, as in the facts: the join compares like with like.
             let collation = column.role == .key && column.stagingType == "text" ? " COLLATE \"C\"" : ""
             return "\(column.name) \(column.stagingType)\(collation)"
         }.joined(separator: ", ")
-        return "CREATE TEMPORARY TABLE IF NOT EXISTS \(table.stagingName) (\(columns)) ON COMMIT DELETE ROWS"
+        return """
+            CREATE TEMPORARY TABLE IF NOT EXISTS \(table.stagingName) (\(columns), \
+            mmetl_seq bigint GENERATED ALWAYS AS IDENTITY) ON COMMIT DELETE ROWS
+            """
+    }
+
+    /// Keeps the last staged row of each key (pages are staged in order, so the later page wins,
+    /// as `NormalizedBatch.deduplicated()`). Run only when the loader saw a key twice.
+    public var deduplicateStaging: String {
+        "DELETE FROM \(staging) s USING \(staging) t WHERE \(keyMatch("s", "t")) AND t.mmetl_seq > s.mmetl_seq"
+    }
+
+    /// Whether the fact holds any row of WABA `$1` on days [`$2`, `$3`]: when not, no staged key
+    /// can exist in it, and `insertAll` replaces `updateChanged` + `insertNew`.
+    public var holdsAnyRow: String {
+        "SELECT EXISTS (SELECT 1 FROM \(table.name) WHERE waba_id = $1 AND day BETWEEN $2::date AND $3::date) AS found"
     }
 
     /// `COPY … FROM STDIN` in the columns' order (text format).
@@ -104,6 +124,19 @@ public struct FactMergePlan: Sendable, Hashable {
             SELECT \(selected), $1::bigint, to_timestamp($2::float8), to_timestamp($2::float8), 0, src.day < $3::date
             FROM (\(source)) src
             WHERE NOT EXISTS (SELECT 1 FROM \(table.name) f WHERE f.day BETWEEN $4::date AND $5::date AND \(keyMatch("f", "src")))
+            """
+    }
+
+    /// Every staged row inserted, without looking for existing keys (parameters as `insertNew`;
+    /// `$4`/`$5` unused). Only after `holdsAnyRow` found none.
+    public var insertAll: String {
+        let columns = names.joined(separator: ", ")
+        let selected = names.map { "src.\($0)" }.joined(separator: ", ")
+        return """
+            INSERT INTO \(table.name) (\(columns), run_id, first_fetched_at, last_fetched_at, revision, is_final)
+            SELECT \(selected), $1::bigint, to_timestamp($2::float8), to_timestamp($2::float8), 0, src.day < $3::date
+            FROM (\(source)) src
+            WHERE $4::date IS NOT NULL AND $5::date IS NOT NULL
             """
     }
 

@@ -7,13 +7,22 @@ public struct LenientDecimal: Decodable, Sendable, Hashable {
     public init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
         if let d = try? c.decode(Decimal.self) { value = d; return }
-        if let s = try? c.decode(String.self), let d = Decimal(string: s.trimmingCharacters(in: .whitespaces), locale: Locale(identifier: "en_US_POSIX")), !s.isEmpty {
-            value = d; return
-        }
+        if let s = try? c.decode(String.self), let d = Self(text: s) { self = d; return }
         throw DecodingError.dataCorruptedError(in: c, debugDescription: "expected a number or a numeric string")
     }
+    /// A numeric string as Meta sends it (surrounding spaces allowed); nil when not a number.
+    public init?(text s: String) {
+        guard !s.isEmpty, let d = Decimal(string: s.trimmingCharacters(in: .whitespaces), locale: Self.posix) else { return nil }
+        value = d
+    }
+    static let posix = Locale(identifier: "en_US_POSIX")
     /// The value as a whole number; nil when fractional or out of range.
     public var int64: Int64? {
+        // Fast path: no fraction digits (how whole numbers are read): no rounding needed.
+        if value.exponent >= 0, !value.isNaN {
+            let n = NSDecimalNumber(decimal: value).int64Value
+            if Decimal(n) == value { return n }
+        }
         var v = value, r = Decimal()
         NSDecimalRound(&r, &v, 0, .plain)
         guard r == value else { return nil }
@@ -28,11 +37,14 @@ public enum LenientInstant: Decodable, Sendable, Hashable {
     public init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
         if let i = try? c.decode(Int64.self) { self = .epoch(i); return }
-        if let s = try? c.decode(String.self) {
-            if let i = Int64(s) { self = .epoch(i); return }
-            if let d = Day(String(s.prefix(10))), s.count == 10 || s.dropFirst(10).first == "T" { self = .date(d); return }
-        }
+        if let s = try? c.decode(String.self), let i = Self(text: s) { self = i; return }
         throw DecodingError.dataCorruptedError(in: c, debugDescription: "expected epoch seconds or YYYY-MM-DD")
+    }
+    /// Epoch seconds or a `YYYY-MM-DD` date (optionally followed by `T…`) sent as a string.
+    public init?(text s: String) {
+        if let i = Int64(s) { self = .epoch(i); return }
+        if let d = Day(String(s.prefix(10))), s.count == 10 || s.dropFirst(10).first == "T" { self = .date(d); return }
+        return nil
     }
 }
 

@@ -17,11 +17,24 @@ public enum PricingNormalizer {
 
     /// Normalizes one raw page. Absent dimensions become empty strings; a missing `cost` is NULL;
     /// unknown pricing categories are kept (product `other`, or `mm_api` for `*MARKETING_LITE*`) and diagnosed.
+    ///
+    /// The bytes are read by `JSONScanner` (`scan`); a page it does not read (invalid JSON, or a
+    /// rare shape such as a number with an exponent) goes through the `Decodable` types, which read
+    /// it alike or name the problem (`NormalizeError`).
     public static func normalize(_ bytes: [UInt8], context: PageContext) throws -> NormalizedBatch {
-        let page = try GraphPage<Series>.decode(bytes, source: context.source)
+        rows(try (try? scan(bytes)) ?? decode(bytes, context: context), context: context)
+    }
+
+    /// The page through the `Decodable` types (the scanner's oracle).
+    static func decode(_ bytes: [UInt8], context: PageContext) throws -> [Series] {
+        try GraphPage<Series>.decode(bytes, source: context.source).data
+    }
+
+    static func rows(_ page: [Series], context: PageContext) -> NormalizedBatch {
         var batch = NormalizedBatch()
         var unknown: [String: Int] = [:]
-        for series in page.data {
+        var days = DayCache(zone: context.timezone)
+        for series in page {
             for p in series.data_points ?? [] {
                 batch.dataPoints += 1
                 let start = epoch(p.start, context), end = epoch(p.end, context)
@@ -33,7 +46,7 @@ public enum PricingNormalizer {
                 }
                 batch.pricing.append(PricingRow(
                     wabaID: context.wabaID, granularity: context.granularity, bucketStart: start, bucketEnd: end,
-                    day: TimeZones.localDay(epochSeconds: start, in: context.timezone).description,
+                    day: days.day(of: start),
                     phoneNumber: p.phone_number ?? "", country: p.country ?? "", pricingCategory: category,
                     pricingType: p.pricing_type ?? "", tier: p.tier ?? "", product: Product.ofPricingCategory(category),
                     volume: volume, cost: p.cost?.value, currency: context.currency, wabaTimezone: context.timezone,

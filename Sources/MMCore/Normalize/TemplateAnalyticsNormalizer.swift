@@ -31,6 +31,14 @@ public enum TemplateAnalyticsNormalizer {
 
         static let fixedKeys: Set<String> = ["template_id", "start", "end", "sent", "delivered", "read", "replied", "clicked", "cost", "conversions"]
 
+        init(templateID: String, start: LenientInstant, end: LenientInstant, sent: LenientDecimal?, delivered: LenientDecimal?,
+             read: LenientDecimal?, replied: LenientDecimal?, clicked: [Click], cost: [TypedValue],
+             conversions: [(String, Decimal)], unknownKeys: [String]) {
+            self.templateID = templateID; self.start = start; self.end = end; self.sent = sent; self.delivered = delivered
+            self.read = read; self.replied = replied; self.clicked = clicked; self.cost = cost
+            self.conversions = conversions; self.unknownKeys = unknownKeys
+        }
+
         init(from decoder: Decoder) throws {
             let c = try decoder.container(keyedBy: AnyKey.self)
             if let s = try? c.decode(String.self, forKey: AnyKey("template_id")) { templateID = s }
@@ -70,26 +78,48 @@ public enum TemplateAnalyticsNormalizer {
         "WEBSITE_VIEW_CONTENT",
     ].map { $0.lowercased() })
 
+    /// Normalizes one raw page, read by `JSONScanner` (`scan`); a page it does not read (invalid
+    /// JSON, or a rare shape such as a number with an exponent) goes through the `Decodable` types,
+    /// which read it alike or name the problem (`NormalizeError`).
     public static func normalize(_ bytes: [UInt8], context: PageContext) throws -> NormalizedBatch {
-        let page = try GraphPage<Series>.decode(bytes, source: context.source)
+        rows(try (try? scan(bytes)) ?? decode(bytes, context: context), context: context)
+    }
+
+    /// The page through the `Decodable` types (the scanner's oracle).
+    static func decode(_ bytes: [UInt8], context: PageContext) throws -> [Series] {
+        try GraphPage<Series>.decode(bytes, source: context.source).data
+    }
+
+    static func rows(_ page: [Series], context: PageContext) -> NormalizedBatch {
         var batch = NormalizedBatch()
         var unknownMetrics: [String: Int] = [:]
         var unknownKeys: [String: Int] = [:]
         var unknownProducts: [String: Int] = [:]
-        for series in page.data {
+        for series in page {
             let rawType = series.product_type ?? context.requestedProductType ?? "CLOUD_API"
             let product: Product
             if let p = Product.ofTemplateProductType(rawType) { product = p }
             else { product = .other; unknownProducts[rawType, default: 0] += 1 }
             let tz = series.waba_timezone.flatMap { TimeZone(identifier: $0) != nil ? $0 : nil } ?? context.timezone
+            // A series holds many points of few distinct instants: zone lookups once per instant.
+            var starts: [LenientInstant: (String, Int64)] = [:]
+            var ends: [LenientInstant: Int64] = [:]
             for p in series.data_points ?? [] {
                 batch.dataPoints += 1
-                let (day, start) = dayAndStart(p.start, useWABATimezone: context.useWABATimezone, zone: tz)
-                let end: Int64
-                switch p.end {
-                case .epoch(let e): end = e
-                case .date(let d): end = context.useWABATimezone ? TimeZones.localMidnight(d, in: tz) : d.epochSecondsUTC
-                }
+                let (day, start) = starts[p.start] ?? {
+                    let (d, s) = dayAndStart(p.start, useWABATimezone: context.useWABATimezone, zone: tz)
+                    starts[p.start] = (d.description, s)
+                    return (d.description, s)
+                }()
+                let end = ends[p.end] ?? {
+                    let e: Int64
+                    switch p.end {
+                    case .epoch(let x): e = x
+                    case .date(let d): e = context.useWABATimezone ? TimeZones.localMidnight(d, in: tz) : d.epochSecondsUTC
+                    }
+                    ends[p.end] = e
+                    return e
+                }()
                 guard let sent = (p.sent ?? LenientDecimal(0)).int64, let delivered = (p.delivered ?? LenientDecimal(0)).int64,
                       let read = (p.read ?? LenientDecimal(0)).int64, p.replied.map({ $0.int64 != nil }) ?? true else {
                     batch.diagnostics.append(Diagnostic(kind: .droppedDataPoint, subject: "\(context.source) template \(p.templateID)", value: "non-integer count"))
@@ -105,7 +135,7 @@ public enum TemplateAnalyticsNormalizer {
                     default: unknownMetrics["clicked:\(click.type)", default: 0] += 1
                     }
                     batch.templateClicks.append(TemplateClickRow(wabaID: context.wabaID, templateID: p.templateID, product: product,
-                                                                 day: day.description, buttonType: click.type,
+                                                                 day: day, buttonType: click.type,
                                                                  buttonContent: click.button_content ?? "", count: count))
                 }
                 var spent: Decimal?, perDelivered: Decimal?, perClick: Decimal?
@@ -118,14 +148,14 @@ public enum TemplateAnalyticsNormalizer {
                     }
                 }
                 batch.templateDaily.append(TemplateDailyRow(
-                    wabaID: context.wabaID, templateID: p.templateID, product: product, productType: rawType, day: day.description,
+                    wabaID: context.wabaID, templateID: p.templateID, product: product, productType: rawType, day: day,
                     bucketStart: start, bucketEnd: end, sent: sent, delivered: delivered, read: read, urlClicks: url,
                     uniqueURLClicks: unique, quickReplyClicks: quick, amountSpent: spent, costPerDelivered: perDelivered,
                     costPerURLClick: perClick, currency: context.currency, wabaTimezone: tz, replied: p.replied?.int64))
                 for (metric, value) in p.conversions {
                     if !knownConversionMetrics.contains(metric) { unknownMetrics[metric, default: 0] += 1 }
                     batch.conversions.append(ConversionRow(wabaID: context.wabaID, templateID: p.templateID, product: product,
-                                                           day: day.description, metric: metric, value: value, currency: context.currency))
+                                                           day: day, metric: metric, value: value, currency: context.currency))
                 }
                 for k in p.unknownKeys { unknownKeys[k, default: 0] += 1 }
             }

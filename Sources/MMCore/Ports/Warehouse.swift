@@ -44,7 +44,8 @@ public struct RawPageRecord: Sendable, Hashable {
 public struct SliceLoad: Sendable {
     public var slice: SliceIdentity
     public var runID: Int64
-    public var batch: NormalizedBatch
+    /// The slice's rows, page by page; read once, inside the load transaction (`SliceRowSource`).
+    public var rows: any SliceRowSource
     /// Days strictly before this WABA-local date are final (`is_final = true`): as-of minus settle_days.
     public var finalBefore: String
     /// For the nightly run only: the watermark to write in the same transaction (the window end).
@@ -58,9 +59,9 @@ public struct SliceLoad: Sendable {
     public var startedAt: Date
     public var fetchedAt: Date
 
-    public init(slice: SliceIdentity, runID: Int64, batch: NormalizedBatch, finalBefore: String, advanceWatermarkTo: String?,
+    public init(slice: SliceIdentity, runID: Int64, rows: any SliceRowSource, finalBefore: String, advanceWatermarkTo: String?,
                 backfillKey: String?, apiCalls: Int, pages: Int, attempts: Int, startedAt: Date, fetchedAt: Date) {
-        self.slice = slice; self.runID = runID; self.batch = batch; self.finalBefore = finalBefore
+        self.slice = slice; self.runID = runID; self.rows = rows; self.finalBefore = finalBefore
         self.advanceWatermarkTo = advanceWatermarkTo; self.backfillKey = backfillKey; self.apiCalls = apiCalls
         self.pages = pages; self.attempts = attempts; self.startedAt = startedAt; self.fetchedAt = fetchedAt
     }
@@ -75,10 +76,17 @@ public struct LoadStats: Sendable, Hashable, Codable {
     public var bytesCopied: Int64 = 0
     public var rowsCopied: Int64 = 0
     public var seconds: Double = 0
+    /// Rows the source produced (before deduplication), catalog rows included.
+    public var rowsNormalized: Int64 = 0
+    /// Data points the source read from its raw pages.
+    public var dataPoints: Int64 = 0
+    /// The source's diagnostics, in page order.
+    public var diagnostics: [Diagnostic] = []
     public init() {}
     public mutating func add(_ o: LoadStats) {
         inserted += o.inserted; updated += o.updated; unchanged += o.unchanged; revisions += o.revisions
         bytesCopied += o.bytesCopied; rowsCopied += o.rowsCopied; seconds += o.seconds
+        rowsNormalized += o.rowsNormalized; dataPoints += o.dataPoints; diagnostics += o.diagnostics
     }
 }
 

@@ -36,9 +36,9 @@ struct SendLogFields {
 
 extension SendLogFields {
     /// Reads one JSON object: a top-level line, or a webhook status (same keys, fewer of them).
-    static func read(_ s: inout SendLogJSONScanner) throws -> SendLogFields {
+    static func read(_ s: inout JSONScanner) throws -> SendLogFields {
         var f = SendLogFields()
-        guard s.nextIsObject else { throw SendLogJSONScanner.Failure(message: "a line must be a JSON object") }
+        guard s.nextIsObject else { throw JSONScanner.Failure(message: "a line must be a JSON object") }
         try s.object { key, s in
             switch key {
             case "kind": f.kind = try s.scalarText(field: "kind")
@@ -75,9 +75,9 @@ extension SendLogFields {
         return f
     }
 
-    private static func readPricing(_ s: inout SendLogJSONScanner, into f: inout SendLogFields) throws {
+    private static func readPricing(_ s: inout JSONScanner, into f: inout SendLogFields) throws {
         if try s.consumeNull() { return }
-        guard s.nextIsObject else { throw SendLogJSONScanner.Failure(message: "field pricing: expected an object") }
+        guard s.nextIsObject else { throw JSONScanner.Failure(message: "field pricing: expected an object") }
         try s.object { key, s in
             switch key {
             case "category": f.pricingCategory = try s.scalarText(field: "pricing.category")
@@ -89,9 +89,9 @@ extension SendLogFields {
         }
     }
 
-    private static func readConversation(_ s: inout SendLogJSONScanner, into f: inout SendLogFields) throws {
+    private static func readConversation(_ s: inout JSONScanner, into f: inout SendLogFields) throws {
         if try s.consumeNull() { return }
-        guard s.nextIsObject else { throw SendLogJSONScanner.Failure(message: "field conversation: expected an object") }
+        guard s.nextIsObject else { throw JSONScanner.Failure(message: "field conversation: expected an object") }
         try s.object { key, s in
             guard case "origin" = key, s.nextIsObject else { try s.skipValue(); return }
             try s.object { key, s in
@@ -101,9 +101,9 @@ extension SendLogFields {
     }
 
     /// `errors: [{code, title, message, error_data: {details}}]`; `code` may be a number or a string.
-    static func readErrors(_ s: inout SendLogJSONScanner) throws -> [StatusError] {
+    static func readErrors(_ s: inout JSONScanner) throws -> [StatusError] {
         if try s.consumeNull() { return [] }
-        guard s.nextIsArray else { throw SendLogJSONScanner.Failure(message: "field errors: expected an array") }
+        guard s.nextIsArray else { throw JSONScanner.Failure(message: "field errors: expected an array") }
         var errors: [StatusError] = []
         try s.array { s in
             guard s.nextIsObject else { try s.skipValue(); return }
@@ -132,18 +132,18 @@ extension SendLogFields {
     /// `entry: [{id: WABA, changes: [{field: "messages", value: {metadata: {phone_number_id}, statuses: [...]}}]}]`.
     /// Changes of other fields, and `messages` values without statuses (inbound messages, system
     /// errors), yield nothing.
-    private static func readEntries(_ s: inout SendLogJSONScanner) throws -> [SendLogFields] {
-        guard s.nextIsArray else { throw SendLogJSONScanner.Failure(message: "field entry: expected an array") }
+    private static func readEntries(_ s: inout JSONScanner) throws -> [SendLogFields] {
+        guard s.nextIsArray else { throw JSONScanner.Failure(message: "field entry: expected an array") }
         var out: [SendLogFields] = []
         try s.array { s in
-            guard s.nextIsObject else { throw SendLogJSONScanner.Failure(message: "field entry: expected objects") }
+            guard s.nextIsObject else { throw JSONScanner.Failure(message: "field entry: expected objects") }
             var wabaID: String?
             var statuses: [SendLogFields] = []
             try s.object { key, s in
                 switch key {
                 case "id": wabaID = try s.scalarText(field: "entry.id")
                 case "changes":
-                    guard s.nextIsArray else { throw SendLogJSONScanner.Failure(message: "field entry.changes: expected an array") }
+                    guard s.nextIsArray else { throw JSONScanner.Failure(message: "field entry.changes: expected an array") }
                     try s.array { s in
                         guard s.nextIsObject else { try s.skipValue(); return }
                         var field: String?
@@ -162,7 +162,7 @@ extension SendLogFields {
                                             if case "phone_number_id" = key { phoneNumberID = try s.scalarText(field: "metadata.phone_number_id") } else { try s.skipValue() }
                                         }
                                     case "statuses":
-                                        guard s.nextIsArray else { throw SendLogJSONScanner.Failure(message: "field statuses: expected an array") }
+                                        guard s.nextIsArray else { throw JSONScanner.Failure(message: "field statuses: expected an array") }
                                         try s.array { s in changeStatuses.append(try read(&s)) }
                                     default: try s.skipValue()
                                     }
@@ -197,7 +197,7 @@ extension SendLogFields {
             switch t.lowercased() {
             case "true", "t", "1", "yes": return true
             case "false", "f", "0", "no": return false
-            default: throw SendLogJSONScanner.Failure(message: "field \(c.rawValue): \(t.debugDescription) is not a boolean")
+            default: throw JSONScanner.Failure(message: "field \(c.rawValue): \(t.debugDescription) is not a boolean")
             }
         }
         kind = v(.kind); wamid = v(.wamid); sentAt = v(.sentAt); wabaID = v(.wabaID); phoneNumberID = v(.phoneNumberID)
@@ -209,7 +209,7 @@ extension SendLogFields {
         if let json = v(.errors) {
             var bytes = Array(json.utf8)
             errors = try bytes.withUnsafeMutableBufferPointer { buf in
-                var s = SendLogJSONScanner(UnsafeBufferPointer(buf))
+                var s = JSONScanner(UnsafeBufferPointer(buf))
                 s.skipWhitespace()
                 let e = try SendLogFields.readErrors(&s)
                 try s.finish()
@@ -218,7 +218,7 @@ extension SendLogFields {
         } else if v(.errorCode) != nil || v(.errorTitle) != nil {
             let code = v(.errorCode)
             guard code.map({ Int($0) != nil }) ?? true else {
-                throw SendLogJSONScanner.Failure(message: "field error_code: \(code!.debugDescription) is not an integer")
+                throw JSONScanner.Failure(message: "field error_code: \(code!.debugDescription) is not an integer")
             }
             errors = [StatusError(code: code.flatMap { Int($0) }, title: v(.errorTitle), details: v(.errorDetails))]
         }

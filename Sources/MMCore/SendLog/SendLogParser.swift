@@ -72,14 +72,14 @@ public struct SendLogParser: Sendable {
 
     private func parseJSON(_ line: UnsafeBufferPointer<UInt8>, number: Int) -> SendLogLineResult {
         if let bad = Self.encodingProblem(line) { return reject(SendLogReject(reason: .invalidText, detail: bad), line, number) }
-        var scanner = SendLogJSONScanner(line)
+        var scanner = JSONScanner(line)
         let fields: SendLogFields
         do {
             scanner.skipWhitespace()
             fields = try SendLogFields.read(&scanner)
             try scanner.finish()
         } catch {
-            let message = (error as? SendLogJSONScanner.Failure)?.message ?? "\(error)"
+            let message = (error as? JSONScanner.Failure)?.message ?? "\(error)"
             return reject(SendLogReject(reason: message.hasPrefix("field ") ? .badField : .invalidJSON,
                                         detail: message), line, number)
         }
@@ -143,7 +143,7 @@ public struct SendLogParser: Sendable {
         } catch let r as SendLogReject {
             return .reject(SendLogReject(reason: r.reason, detail: r.detail, raw: redacted(), line: first))
         } catch {
-            let message = (error as? SendLogJSONScanner.Failure)?.message ?? "\(error)"
+            let message = (error as? JSONScanner.Failure)?.message ?? "\(error)"
             return .reject(SendLogReject(reason: .badField, detail: message, raw: redacted(), line: first))
         }
     }

@@ -1,11 +1,13 @@
-/// A validating, allocation-light JSON pull scanner over one line's bytes.
+/// A validating, allocation-light JSON pull scanner over a buffer of bytes (one send-log line, one
+/// analytics page).
 ///
-/// The send log is millions of small objects of which we read a dozen known keys, so instead of
-/// building a tree (or decoding with `JSONDecoder`, ≈ 10× slower) the parser walks the bytes once:
-/// known keys are read into Swift values, every other value is skipped — but still validated, so a
-/// line that is not JSON is rejected whatever key it breaks in. Strict RFC 8259 grammar, except
-/// that invalid UTF-8 inside strings is repaired rather than refused.
-struct SendLogJSONScanner {
+/// The send log is millions of small objects of which we read a dozen known keys, and an analytics
+/// page is hundreds of data points of a few known keys, so instead of building a tree (or decoding
+/// with `JSONDecoder`, ≈ 10× slower) the readers walk the bytes once: known keys are read into Swift
+/// values, every other value is skipped — but still validated, so a document that is not JSON is
+/// rejected whatever key it breaks in. Strict RFC 8259 grammar, except that invalid UTF-8 inside
+/// strings is repaired rather than refused, and `\u0000` becomes U+FFFD (PostgreSQL text cannot hold it).
+struct JSONScanner {
     struct Failure: Error, Equatable { var message: String }
 
     let bytes: UnsafeBufferPointer<UInt8>
@@ -36,7 +38,7 @@ struct SendLogJSONScanner {
     }
 
     /// Iterates the members of an object; `body` must consume each value (read or `skipValue`).
-    mutating func object(_ body: (Key, inout SendLogJSONScanner) throws -> Void) throws {
+    mutating func object(_ body: (Key, inout JSONScanner) throws -> Void) throws {
         try enter()
         try expect(UInt8(ascii: "{"))
         skipWhitespace()
@@ -58,7 +60,7 @@ struct SendLogJSONScanner {
     }
 
     /// Iterates the elements of an array; `body` must consume each element.
-    mutating func array(_ body: (inout SendLogJSONScanner) throws -> Void) throws {
+    mutating func array(_ body: (inout JSONScanner) throws -> Void) throws {
         try enter()
         try expect(UInt8(ascii: "["))
         skipWhitespace()
@@ -143,22 +145,22 @@ struct SendLogJSONScanner {
 
     func peek() -> UInt8? { index < bytes.count ? bytes[index] : nil }
 
-    private mutating func next() -> UInt8? {
+    mutating func next() -> UInt8? {
         guard index < bytes.count else { return nil }
         defer { index += 1 }
         return bytes[index]
     }
 
-    private mutating func expect(_ c: UInt8) throws {
+    mutating func expect(_ c: UInt8) throws {
         guard next() == c else { throw fail("expected '\(Character(Unicode.Scalar(c)))'") }
     }
 
-    private mutating func enter() throws {
+    mutating func enter() throws {
         depth += 1
         if depth > Self.maxDepth { throw fail("nesting deeper than \(Self.maxDepth)") }
     }
 
-    private mutating func literal(_ word: StaticString) throws {
+    mutating func literal(_ word: StaticString) throws {
         let n = word.utf8CodeUnitCount
         guard index + n <= bytes.count else { throw fail("invalid literal") }
         let w = word.utf8Start
@@ -167,7 +169,7 @@ struct SendLogJSONScanner {
     }
 
     /// Validates a JSON number and returns its byte range.
-    private mutating func numberRange() throws -> Range<Int> {
+    mutating func numberRange() throws -> Range<Int> {
         let start = index
         if peek() == UInt8(ascii: "-") { index += 1 }
         guard let first = peek(), isDigit(first) else { throw fail("invalid value") }
@@ -186,119 +188,11 @@ struct SendLogJSONScanner {
         return start..<index
     }
 
-    private mutating func skipDigits() {
+    mutating func skipDigits() {
         while index < bytes.count, isDigit(bytes[index]) { index += 1 }
     }
 
-    private func isDigit(_ c: UInt8) -> Bool { c &- UInt8(ascii: "0") < 10 }
-
-    private mutating func readKey() throws -> Key {
-        let start = index + 1
-        try skipString()
-        let raw = UnsafeBufferPointer(rebasing: bytes[start..<(index - 1)])
-        guard raw.contains(UInt8(ascii: "\\")) else { return Key(raw: raw) }
-        var again = SendLogJSONScanner(bytes)
-        again.index = start - 1
-        return Key(raw: raw, decoded: try again.string())
-    }
-
-    private mutating func skipString() throws {
-        index += 1  // opening quote
-        while index < bytes.count {
-            let c = bytes[index]
-            if c == UInt8(ascii: "\"") { index += 1; return }
-            if c < 0x20 { throw fail("control character in string") }
-            if c == UInt8(ascii: "\\") {
-                index += 1
-                guard let e = next() else { break }
-                switch e {
-                case UInt8(ascii: "u"): _ = try hex4()
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"): break
-                default: throw fail("invalid escape in string")
-                }
-            } else {
-                index += 1
-            }
-        }
-        throw fail("unterminated string")
-    }
-
-    /// Reads a string value (the scanner is on its opening quote).
-    mutating func string() throws -> String {
-        guard peek() == UInt8(ascii: "\"") else { throw fail("expected a string") }
-        let start = index + 1
-        var i = start
-        // Fast path: no escapes.
-        while i < bytes.count {
-            let c = bytes[i]
-            if c == UInt8(ascii: "\"") {
-                index = i + 1
-                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
-            }
-            if c == UInt8(ascii: "\\") { break }
-            if c < 0x20 { throw fail("control character in string") }
-            i += 1
-        }
-        guard i < bytes.count else { throw fail("unterminated string") }
-        var out = Array(bytes[start..<i])
-        index = i
-        while index < bytes.count {
-            let c = bytes[index]
-            if c == UInt8(ascii: "\"") {
-                index += 1
-                return String(decoding: out, as: UTF8.self)
-            }
-            if c < 0x20 { throw fail("control character in string") }
-            if c != UInt8(ascii: "\\") { out.append(c); index += 1; continue }
-            index += 1
-            guard let e = next() else { break }
-            switch e {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "u"):
-                var scalar = try hex4()
-                if (0xD800..<0xDC00).contains(scalar), index + 6 <= bytes.count,
-                   bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
-                    let save = index
-                    index += 2
-                    let low = try hex4()
-                    if (0xDC00..<0xE000).contains(low) {
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    } else {
-                        index = save
-                    }
-                }
-                // U+0000 cannot be stored in PostgreSQL text: it becomes U+FFFD like invalid scalars.
-                let u = scalar == 0 ? "\u{FFFD}" : Unicode.Scalar(scalar) ?? "\u{FFFD}"
-                out.append(contentsOf: Array(String(Character(u)).utf8))
-            default: throw fail("invalid escape in string")
-            }
-        }
-        throw fail("unterminated string")
-    }
-
-    private mutating func hex4() throws -> UInt32 {
-        guard index + 4 <= bytes.count else { throw fail("invalid \\u escape") }
-        var v: UInt32 = 0
-        for _ in 0..<4 {
-            let c = bytes[index]
-            let d: UInt8
-            switch c {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): d = c - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): d = c - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): d = c - UInt8(ascii: "A") + 10
-            default: throw fail("invalid \\u escape")
-            }
-            v = v << 4 | UInt32(d)
-            index += 1
-        }
-        return v
-    }
+    func isDigit(_ c: UInt8) -> Bool { c &- UInt8(ascii: "0") < 10 }
 
     func fail(_ message: String) -> Failure {
         Failure(message: "invalid JSON at byte \(index + 1): \(message)")
