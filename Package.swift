@@ -7,6 +7,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "mmetl", targets: ["mmetl"]),
+        .executable(name: "mmetl-bench", targets: ["MMBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -49,6 +50,15 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
 
+        // Micro-benchmarks, not shipped: `mmetl-bench`, which `make bench` runs and reports.
+        .target(name: "MMBenchmarks", dependencies: [
+            "MMCore", "WarehousePG", "ArchiveGzip", .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "MMBench", dependencies: [
+            "MMBenchmarks", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
         // The composition root: the only place that reads argv, env, files and the wall clock.
         .executableTarget(name: "mmetl", dependencies: [
             "MMCore", "MMRuntime", "WarehousePG", "GraphHTTP", "ArchiveGzip", "MMSimulator", "MMReport",
@@ -72,7 +82,7 @@ let package = Package(
         .target(name: "MMTestSupport", dependencies: ["WarehousePG", "MMSimulator", "MMCore"]),
 
         .testTarget(name: "MMCoreTests", dependencies: ["MMCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "WarehousePGTests", dependencies: ["WarehousePG", "MMTestSupport"]),
+        .testTarget(name: "WarehousePGTests", dependencies: ["WarehousePG", "MMTestSupport", "MMBenchmarks"]),
         .testTarget(name: "GraphHTTPTests", dependencies: ["GraphHTTP", "MMTestSupport"]),
         .testTarget(name: "ArchiveGzipTests", dependencies: ["ArchiveGzip"]),
         .testTarget(name: "MMReportTests", dependencies: ["MMReport"]),

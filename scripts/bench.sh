@@ -16,6 +16,8 @@
 #               UNLOGGED staging copy into an empty keyed target; ratios limit ÷ mmetl.
 #   3. small    the same backfill over SMALL_DAYS: peak RSS small vs large.
 #   4. api      requests of the e2e run ÷ the minimum the API allows (scripts/bench/bench.py `minimum`).
+#   4b. merge   `mmetl-bench merge`: one slice of BENCH_MERGE_ROWS synthetic pricing rows loaded into an empty
+#               fact (all new), again (all unchanged), then with every value changed (every row revised).
 #   5. latency  the nightly `mmetl run` over LAT_WABAS WABAs with the simulator at LAT_MS per response:
 #               wall ÷ (requests × latency ÷ max_concurrency).
 #   8. shards   the latency scenario as one `mmetl run` at max_concurrency 24 and as 3 shards at 8 each
@@ -48,7 +50,8 @@
 #                                 so DAYS is clamped to fit it.
 #   BENCH_CONCURRENCY (8) BENCH_PAGE_SIZE (500)
 #   BENCH_LAT_WABAS (200) BENCH_LAT_TEMPLATES (5) BENCH_LAT_MS (100) BENCH_LAT_DAYS (3: start_date back)
-#   BENCH_PHASES                  which phases run (default "e2e limit small latency shards"; "scale" is opt-in)
+#   BENCH_PHASES                  which phases run (default "e2e limit small merge latency shards"; "scale" is opt-in)
+#   BENCH_MERGE_ROWS              rows of the merge phase's slice (default 200000)
 #   BENCH_SCALE_WABAS (1000) BENCH_SCALE_WABAS_SMALL (100) BENCH_SCALE_TEMPLATES (20)
 #   BENCH_SCALE_DAYS (90) BENCH_SCALE_MESSAGES (5000000)   the scale phase's warehouse
 #   BENCH_CALLGRIND=1             also profile (BENCH_CG_WABAS 4, BENCH_CG_TEMPLATES 40, BENCH_CG_DAYS 30)
@@ -63,12 +66,15 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 bin=${MMETL_BIN:-$root/.build/release/mmetl}
+# The Swift micro-benchmarks (normalize alone, the warehouse's load paths): not shipped with mmetl.
+bench_bin=${MMETL_BENCH_BIN:-$(dirname "$bin")/mmetl-bench}
 helper=(python3 "$root/scripts/bench/bench.py")
 
 die() { echo "bench: $*" >&2; exit 1; }
 log() { printf 'bench: %s\n' "$*" >&2; }
 
 [[ -x $bin ]] || die "$bin not found: run \`swift build -c release\` (or \`make bench\`)"
+[[ -x $bench_bin ]] || die "$bench_bin not found: run \`swift build -c release\` (or \`make bench\`)"
 [[ -n ${PGHOST:-} && -n ${PGPORT:-} ]] || die "no PostgreSQL: run through scripts/with-postgres.sh"
 command -v psql >/dev/null || die "psql not found: run scripts/install-deps.sh"
 command -v python3 >/dev/null || die "python3 not found"
@@ -102,7 +108,8 @@ lat_wabas=${BENCH_LAT_WABAS:-200}
 lat_templates=${BENCH_LAT_TEMPLATES:-5}
 lat_ms=${BENCH_LAT_MS:-100}
 lat_days=${BENCH_LAT_DAYS:-3}
-phases=" ${BENCH_PHASES:-e2e limit small latency shards} "
+merge_rows=${BENCH_MERGE_ROWS:-200000}
+phases=" ${BENCH_PHASES:-e2e limit small merge latency shards} "
 cmd_timeout=${BENCH_TIMEOUT:-1200}
 today=$(date -u +%F)
 as_of=${BENCH_AS_OF:-$today}
@@ -293,7 +300,7 @@ backfill_scenario() {
         fig e2e_api_min "$("${helper[@]}" api-minimum "$url" "$templates" "$from" "$as_of" 90 "$page_size" mm_api,cloud_api 1)"
         e2e_url=$url
         # Normalize alone: the normalizers over the e2e run's archived pages, in memory (no I/O, no gunzip).
-        fig e2e_normalize "$("$bin" bench-normalize "$work/archive-$prefix" --passes 1)"
+        fig e2e_normalize "$("$bench_bin" normalize "$work/archive-$prefix" --passes 1)"
     fi
 }
 
@@ -320,6 +327,15 @@ limit_phase() {
     done
     fig limit "{\"tables\": {$json}, \"merge_sql_example\": $(python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$merge")}"
     q "$url" "DROP SCHEMA bench_limit CASCADE" >/dev/null
+}
+
+# The warehouse's load paths on one slice of synthetic pricing rows (mmetl-bench merge): all new,
+# all unchanged, all changed (every row revised).
+merge_phase() {
+    local url
+    log "merge: one slice of ${merge_rows} pricing rows loaded new, unchanged, then with every value changed"
+    url=$(new_database bench_merge)
+    fig merge "$("$bench_bin" merge --database "$url" --rows "$merge_rows")"
 }
 
 latency_phase() {
@@ -455,6 +471,7 @@ e2e_url=""
 if [[ $phases == *" e2e "* ]]; then backfill_scenario e2e "$days"; fi
 if [[ $phases == *" limit "* && -n $e2e_url ]]; then limit_phase "$e2e_url"; fi
 if [[ $phases == *" small "* ]]; then backfill_scenario small "$small_days"; fi
+if [[ $phases == *" merge "* ]]; then merge_phase; fi
 if [[ $phases == *" latency "* ]]; then latency_phase; fi
 if [[ $phases == *" shards "* ]]; then shards_phase; fi
 if [[ ${BENCH_CALLGRIND:-0} == 1 ]]; then callgrind_phase; fi

@@ -14,12 +14,12 @@ struct MergeContext: Sendable {
 }
 
 /// What merging one table did.
-struct MergeOutcome: Sendable {
-    var stats = LoadStats()
+package struct MergeOutcome: Sendable {
+    package var stats = LoadStats()
     /// Rows whose only change was `is_final` becoming true.
     var finalized: Int64 = 0
     /// Seconds spent in COPY (the rest of `stats.seconds` is the merge and the ledger).
-    var copySeconds: Double = 0
+    package var copySeconds: Double = 0
 
     mutating func add(_ other: MergeOutcome) {
         stats.add(other.stats)
@@ -33,7 +33,7 @@ struct MergeOutcome: Sendable {
 /// when the fact holds no row of the slice's WABA in the staged days (an EXISTS probe of the data,
 /// not the ledger), insert everything; else update changed rows (with revisions) and insert new
 /// ones. Then finalize the window's settled days.
-enum FactMerge {
+package enum FactMerge {
     /// From this many staged rows on, the merge joins staging and fact by hashing instead of one
     /// primary-key probe per staged row. The planner prices a probe of the 9-column key far below
     /// what it costs (measured: 200k probes 3.9 s, one hash join 0.8 s); below this size either
@@ -74,7 +74,7 @@ enum FactMerge {
     }
 
     /// COPYs the rows `write` produces; returns rows and bytes sent, and the seconds it took.
-    static func copy(_ sql: String, on connection: PGConnection,
+    package static func copy(_ sql: String, on connection: PGConnection,
                      write: (PGCopyWriter) throws -> Void) throws -> (rows: Int64, bytes: Int64, seconds: Double) {
         let clock = ContinuousClock()
         let start = clock.now

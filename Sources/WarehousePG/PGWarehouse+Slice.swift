@@ -29,7 +29,7 @@ extension PGWarehouse {
     }
 
     /// `loadSlice` with everything it measured (for the benchmark).
-    func loadSlice(_ load: SliceLoad, lease: PGWarehouseConnections.Lease) throws -> MergeOutcome {
+    package func loadSlice(_ load: SliceLoad, lease: PGWarehouseConnections.Lease) throws -> MergeOutcome {
         let clock = ContinuousClock()
         let start = clock.now
         let connection = lease.connection
@@ -186,7 +186,7 @@ extension PGWarehouse {
                   load.slice.windowEnd, load.runID])
     }
 
-    static func seconds(_ duration: Duration) -> Double {
+    package static func seconds(_ duration: Duration) -> Double {
         let parts = duration.components
         return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }

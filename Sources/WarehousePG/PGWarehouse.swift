@@ -18,7 +18,7 @@ public final class PGWarehouse: Warehouse, @unchecked Sendable {
     let transformSettings: [String: String]
     /// What `beginRun` records in `etl.runs.mmetl_version` (the binary's version line), if anything.
     let programVersion: String?
-    let connections: PGWarehouseConnections
+    package let connections: PGWarehouseConnections
     /// `work_mem` for a slice's merge statements (hash joins of staging against the facts).
     let mergeWorkMem: String
     let conninfo: String

@@ -8,10 +8,10 @@ import MMCore
 /// A connection comes back into the pool only when it is still connected and outside any
 /// transaction; a broken one (e.g. its backend was terminated) is closed and forgotten, so the
 /// next call reconnects. Every new session gets `TimeZone = UTC`.
-final class PGWarehouseConnections: @unchecked Sendable {
+package final class PGWarehouseConnections: @unchecked Sendable {
     /// One pooled connection and what has been set up on it.
-    final class Lease: @unchecked Sendable {
-        let connection: PGConnection
+    package final class Lease: @unchecked Sendable {
+        package let connection: PGConnection
         /// The temporary staging tables exist in this session.
         var stagingReady = false
         init(connection: PGConnection) { self.connection = connection }
@@ -30,7 +30,7 @@ final class PGWarehouseConnections: @unchecked Sendable {
     }
 
     /// Runs `body` with a connection of its own (blocking), then returns the connection to the pool.
-    func withLease<T>(_ body: (Lease) throws -> T) throws -> T {
+    package func withLease<T>(_ body: (Lease) throws -> T) throws -> T {
         let lease = try acquire()
         defer { release(lease) }
         return try body(lease)

@@ -10,7 +10,7 @@ import MMCore
 /// transaction only for staged days beyond that (rows outside their window, not seen from the API),
 /// where nothing is created when the months are known. An empty partition left by a slice that
 /// later fails is harmless.
-enum Partitions {
+package enum Partitions {
     /// `YYYY-MM` of every month touching [first, last]; empty when a date does not parse (COPY
     /// then rejects the row and names it).
     static func months(from first: String, to last: String) -> [String] {
@@ -29,7 +29,7 @@ enum Partitions {
     /// statement per unknown month: a call creating several months would hold the parent's lock of
     /// one while waiting for another's creation lock, and two such calls over overlapping months
     /// deadlock.
-    static func ensure(_ table: FactTable, from first: String, to last: String, on connection: PGConnection,
+    package static func ensure(_ table: FactTable, from first: String, to last: String, on connection: PGConnection,
                        cache warehouse: PGWarehouse, remember: Bool = true) throws -> Int {
         var created = 0
         for month in months(from: first, to: last) where !warehouse.partitionKnown("\(table.name)|\(month)") {

@@ -8,16 +8,16 @@ import MMCore
 /// included: `PGCopyText` escapes them), except U+0000, which PostgreSQL text cannot hold and
 /// becomes U+FFFD. Money (`Decimal`) is written by `DecimalText`: plain decimal notation (never an
 /// exponent) or `NaN`, both read by `numeric`.
-struct StagingRows {
+package struct StagingRows {
     let table: FactTable
     let count: Int
     /// Smallest and largest `day` (`YYYY-MM-DD` sorts as text), nil without rows.
-    let days: (first: String, last: String)?
+    package let days: (first: String, last: String)?
     /// A hash of each row's key (equal keys, equal hashes), to tell whether a slice repeats a key.
     let keyHashes: [Int]
     /// The WABAs of the rows.
     let wabaIDs: Set<String>
-    let write: (PGCopyWriter) throws -> Void
+    package let write: (PGCopyWriter) throws -> Void
 
     init<Row>(_ table: FactTable, _ rows: [Row], day: (Row) -> String, waba: (Row) -> String,
               key: (Row, inout Hasher) -> Void, encode: @escaping (Row, PGCopyWriter) -> Void) {
@@ -59,7 +59,7 @@ struct StagingRows {
         }
     }
 
-    static func pricing(_ rows: [PricingRow]) -> StagingRows {
+    package static func pricing(_ rows: [PricingRow]) -> StagingRows {
         StagingRows(.pricing, rows, day: \.day, waba: \.wabaID, key: { r, h in
             h.combine(r.wabaID); h.combine(r.granularity); h.combine(r.bucketStart); h.combine(r.phoneNumber); h.combine(r.country)
             h.combine(r.pricingCategory); h.combine(r.pricingType); h.combine(r.tier); h.combine(r.dimensions); h.combine(r.day)

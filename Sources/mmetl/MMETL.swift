@@ -14,7 +14,7 @@ struct MMETL: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, BackfillCommand.self, ReplayCommand.self, SendlogCommand.self, MigrateCommand.self,
             StatusCommand.self, CheckCommand.self, SimulateCommand.self, DemoCommand.self, ReportCommand.self, ArchiveCommand.self,
-            BenchNormalizeCommand.self, TransformCommand.self,
+            TransformCommand.self,
         ]
     )
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MMBenchmarks
 import MMTestSupport
 import Testing
 import WarehousePG

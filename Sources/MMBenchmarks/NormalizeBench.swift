@@ -1,20 +1,31 @@
 import ArchiveGzip
-import ArgumentParser
 import Foundation
 import MMCore
 
-/// `mmetl bench-normalize DIR`: normalize throughput on archived pages (used by `make bench`).
+/// Normalize throughput on archived pages, for `make bench` (not a test: machines are noisy).
 /// Reads every `pricing`/`templates` page under an archive directory into memory, then times the
-/// normalizers alone (no I/O, no gunzip) and gunzip alone, and prints data points/s and MB/s.
-struct BenchNormalizeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "bench-normalize", abstract: "Measure normalize and gunzip throughput on an archive directory.",
-        shouldDisplay: false)
+/// normalizers alone (no I/O, no gunzip), gunzip alone and gzip level 6.
+public enum NormalizeBench {
+    public struct Report: Sendable, Codable {
+        public var pages: Int
+        public var jsonMB: Double
+        public var gzipRatio: Double
+        public var normalizeDataPointsPerS: Double
+        public var normalizeMBPerS: Double
+        public var gunzipMBPerS: Double
+        public var gzip6MBPerS: Double
+        enum CodingKeys: String, CodingKey {
+            case pages, jsonMB = "json_mb", gzipRatio = "gzip_ratio", normalizeDataPointsPerS = "normalize_data_points_per_s"
+            case normalizeMBPerS = "normalize_mb_per_s", gunzipMBPerS = "gunzip_mb_per_s", gzip6MBPerS = "gzip6_mb_per_s"
+        }
+    }
 
-    @Argument(help: "An archive directory (archive.dir of a pipeline).") var directory: String
-    @Option(help: "Passes over the pages.") var passes = 3
+    public struct NoPages: Error, CustomStringConvertible {
+        public let directory: String
+        public var description: String { "no pricing/templates pages under \(directory)" }
+    }
 
-    func run() async throws {
+    public static func run(directory: String, passes: Int) throws -> Report {
         var pages: [(dataset: String, gz: [UInt8], body: [UInt8])] = []
         for dataset in [DatasetName.pricing, DatasetName.templates] {
             let root = "\(directory)/\(dataset)"
@@ -24,7 +35,7 @@ struct BenchNormalizeCommand: AsyncParsableCommand {
                 pages.append((dataset, gz, try GzipDecompressor.gunzip(gz)))
             }
         }
-        guard !pages.isEmpty else { throw ValidationError("no pricing/templates pages under \(directory)") }
+        guard !pages.isEmpty else { throw NoPages(directory: directory) }
         let rawBytes = pages.reduce(0) { $0 + $1.body.count }
         let gzBytes = pages.reduce(0) { $0 + $1.gz.count }
         var points = 0
@@ -44,8 +55,8 @@ struct BenchNormalizeCommand: AsyncParsableCommand {
         let tGzip = try clock.measure { for _ in 0..<passes { for p in pages { _ = try GzipCompressor.gzip(p.body, level: 6) } } }
         func s(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
         let mb = Double(rawBytes * passes) / 1e6
-        print(String(format: "{\"pages\": %d, \"json_mb\": %.2f, \"gzip_ratio\": %.2f, \"normalize_data_points_per_s\": %.0f, \"normalize_mb_per_s\": %.2f, \"gunzip_mb_per_s\": %.1f, \"gzip6_mb_per_s\": %.1f}",
-                     pages.count, Double(rawBytes) / 1e6, Double(rawBytes) / Double(gzBytes), Double(points) / s(tNorm), mb / s(tNorm),
-                     mb / s(tGunzip), mb / s(tGzip)))
+        return Report(pages: pages.count, jsonMB: Double(rawBytes) / 1e6, gzipRatio: Double(rawBytes) / Double(gzBytes),
+                      normalizeDataPointsPerS: Double(points) / s(tNorm), normalizeMBPerS: mb / s(tNorm),
+                      gunzipMBPerS: mb / s(tGunzip), gzip6MBPerS: mb / s(tGzip))
     }
 }

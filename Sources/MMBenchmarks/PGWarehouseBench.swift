@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MMCore
+import WarehousePG
 
 /// Throughput of the fact loader on a migrated, empty database, for `make bench` and reports
 /// (not a test: machines are noisy). For `rows` synthetic `mm.fact_pricing` rows it measures:

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MMBenchmarks
+
+/// `mmetl-bench`: the Swift micro-benchmarks `make bench` runs and reports (not shipped with mmetl).
+/// Each subcommand prints one JSON object on stdout.
+@main
+struct MMBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mmetl-bench", abstract: "mmetl's micro-benchmarks (used by make bench).",
+        subcommands: [Normalize.self, Merge.self])
+
+    struct Normalize: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Normalize, gunzip and gzip throughput over an archive directory.")
+        @Argument(help: "An archive directory (archive.dir of a pipeline).") var directory: String
+        @Option(help: "Passes over the pages.") var passes = 1
+
+        func run() throws {
+            let report = try NormalizeBench.run(directory: directory, passes: passes)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        }
+    }
+
+    struct Merge: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The warehouse's load paths on N synthetic pricing rows: all new, all unchanged, all changed.")
+        @Option(help: "A migrated database with empty facts (libpq URL).") var database: String
+        @Option(help: "Rows per slice.") var rows = 200_000
+
+        func run() throws {
+            var logger = Logger(label: "mmetl-bench")
+            logger.logLevel = .warning
+            let report = try PGWarehouseBench.run(conninfo: database, rows: rows, psqlPath: nil, logger: logger)
+            var phases: [String: [String: Double]] = [:]
+            for p in report.phases { phases[p.name] = ["seconds": p.seconds, "rows_per_s": p.rowsPerSecond] }
+            let json: [String: Any] = ["rows": report.rows, "copy_bytes": report.copyBytes, "phases": phases]
+            print(String(decoding: try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys]), as: UTF8.self))
+        }
+    }
+}
