@@ -34,52 +34,19 @@ public enum PGCopyText {
         text.withUTF8 { appendEscaped($0, to: &buffer) }
     }
 
-    /// Appends UTF-8 bytes as one field, escaping the four special bytes. Runs without special
-    /// bytes are copied in one block.
+    /// Appends UTF-8 bytes as one field, escaping the four special bytes (through `writeEscaped`,
+    /// into room for the worst case, then trimmed).
     @inlinable
     public static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8]) {
-        var runStart = 0
-        var index = 0
-        let count = bytes.count
-        while index < count {
-            let byte = bytes[index]
-            // Fast reject: every special byte is ≤ 0x0D or exactly a backslash.
-            if byte > 0x0D && byte != 0x5C {
-                index += 1
-                continue
-            }
-            let escaped: UInt8
-            switch byte {
-            case 0x5C: escaped = 0x5C  // \\ stays \\
-            case 0x09: escaped = UInt8(ascii: "t")
-            case 0x0A: escaped = UInt8(ascii: "n")
-            case 0x0D: escaped = UInt8(ascii: "r")
-            case 0x00: escaped = 0x00
-            default:
-                index += 1
-                continue
-            }
-            if index > runStart {
-                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-            }
-            if escaped == 0x00 {
-                buffer.append(contentsOf: [0xEF, 0xBF, 0xBD])  // NUL → U+FFFD
-            } else {
-                buffer.append(0x5C)
-                buffer.append(escaped)
-            }
-            index += 1
-            runStart = index
-        }
-        if runStart == 0 {
-            buffer.append(contentsOf: bytes)
-        } else if runStart < count {
-            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<count]))
-        }
+        guard !bytes.isEmpty else { return }
+        let start = buffer.count, room = 3 * bytes.count
+        buffer.append(contentsOf: repeatElement(0, count: room))
+        let written = buffer.withUnsafeMutableBufferPointer { writeEscaped(bytes, to: $0.baseAddress! + start) }
+        buffer.removeLast(room - written)
     }
 
     /// Writes `bytes` escaped to `destination`, which must have room for `3 * bytes.count`
-    /// bytes; returns the bytes written. The raw-pointer twin of `appendEscaped`, used by the writer.
+    /// bytes; returns the bytes written (the writer's path; `appendEscaped` goes through it too).
     @inlinable
     public static func writeEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to destination: UnsafeMutablePointer<UInt8>) -> Int {
         guard let source = bytes.baseAddress else { return 0 }

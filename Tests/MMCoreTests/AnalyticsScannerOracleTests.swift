@@ -13,7 +13,7 @@ import Testing
         let ctx = PageContext(wabaID: "7", currency: "BRL", timezone: "America/Sao_Paulo", granularity: "DAILY",
                               pricingDimensions: "COUNTRY", source: "p\(seed)")
         let scanned = PricingNormalizer.rows(try PricingNormalizer.scan(bytes), context: ctx)
-        let decoded = PricingNormalizer.rows(try PricingNormalizer.decode(bytes, context: ctx), context: ctx)
+        let decoded = PricingNormalizer.rows(try GraphPage<PricingNormalizer.Series>.decode(bytes, source: ctx.source).data, context: ctx)
         #expect(scanned.dataPoints == decoded.dataPoints)
         #expect(scanned.dataPoints > 0)
         #expect(scanned.pricing == decoded.pricing)
@@ -27,7 +27,7 @@ import Testing
         let ctx = PageContext(wabaID: "7", currency: "USD", timezone: "Asia/Kolkata", requestedProductType: "CLOUD_API",
                               useWABATimezone: seed % 2 == 0, source: "t\(seed)")
         let scanned = TemplateAnalyticsNormalizer.rows(try TemplateAnalyticsNormalizer.scan(bytes), context: ctx)
-        let decoded = TemplateAnalyticsNormalizer.rows(try TemplateAnalyticsNormalizer.decode(bytes, context: ctx), context: ctx)
+        let decoded = TemplateAnalyticsNormalizer.rows(try GraphPage<TemplateAnalyticsNormalizer.Series>.decode(bytes, source: ctx.source).data, context: ctx)
         #expect(scanned.dataPoints == decoded.dataPoints)
         #expect(scanned.dataPoints > 0)
         #expect(scanned.templateDaily == decoded.templateDaily)

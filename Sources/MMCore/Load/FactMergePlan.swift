@@ -117,26 +117,24 @@ public struct FactMergePlan: Sendable, Hashable {
     }
 
     public var insertNew: String {
-        let columns = names.joined(separator: ", ")
-        let selected = names.map { "src.\($0)" }.joined(separator: ", ")
-        return """
-            INSERT INTO \(table.name) (\(columns), run_id, first_fetched_at, last_fetched_at, revision, is_final)
-            SELECT \(selected), $1::bigint, to_timestamp($2::float8), to_timestamp($2::float8), 0, src.day < $3::date
-            FROM (\(source)) src
-            WHERE NOT EXISTS (SELECT 1 FROM \(table.name) f WHERE f.day BETWEEN $4::date AND $5::date AND \(keyMatch("f", "src")))
-            """
+        insertFromStaging(where: "NOT EXISTS (SELECT 1 FROM \(table.name) f WHERE f.day BETWEEN $4::date AND $5::date AND \(keyMatch("f", "src")))")
     }
 
     /// Every staged row inserted, without looking for existing keys (parameters as `insertNew`;
     /// `$4`/`$5` unused). Only after `holdsAnyRow` found none.
     public var insertAll: String {
+        insertFromStaging(where: "$4::date IS NOT NULL AND $5::date IS NOT NULL")
+    }
+
+    /// The staged rows meeting `condition` inserted as new facts (revision 0, final before `$3`).
+    private func insertFromStaging(where condition: String) -> String {
         let columns = names.joined(separator: ", ")
         let selected = names.map { "src.\($0)" }.joined(separator: ", ")
         return """
             INSERT INTO \(table.name) (\(columns), run_id, first_fetched_at, last_fetched_at, revision, is_final)
             SELECT \(selected), $1::bigint, to_timestamp($2::float8), to_timestamp($2::float8), 0, src.day < $3::date
             FROM (\(source)) src
-            WHERE $4::date IS NOT NULL AND $5::date IS NOT NULL
+            WHERE \(condition)
             """
     }
 

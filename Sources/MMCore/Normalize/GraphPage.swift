@@ -42,3 +42,14 @@ struct GraphPage<Item: Decodable>: Decodable {
         }
     }
 }
+
+extension GraphPage {
+    /// A page's items, read by `scan` (the byte-level `JSONScanner`); a page it does not read
+    /// (invalid JSON, or a rare shape such as a number with an exponent) goes through the
+    /// `Decodable` types — the scanner's oracle — which read it alike or name the problem
+    /// (`NormalizeError`, naming `source`).
+    static func items(_ bytes: [UInt8], source: String, scan: ([UInt8]) throws -> [Item]) throws -> [Item] {
+        if let scanned = try? scan(bytes) { return scanned }
+        return try decode(bytes, source: source).data
+    }
+}

@@ -78,16 +78,10 @@ public enum TemplateAnalyticsNormalizer {
         "WEBSITE_VIEW_CONTENT",
     ].map { $0.lowercased() })
 
-    /// Normalizes one raw page, read by `JSONScanner` (`scan`); a page it does not read (invalid
-    /// JSON, or a rare shape such as a number with an exponent) goes through the `Decodable` types,
-    /// which read it alike or name the problem (`NormalizeError`).
+    /// Normalizes one raw page, read by `GraphPage.items` (the byte scanner, the `Decodable` types
+    /// behind it).
     public static func normalize(_ bytes: [UInt8], context: PageContext) throws -> NormalizedBatch {
-        rows(try (try? scan(bytes)) ?? decode(bytes, context: context), context: context)
-    }
-
-    /// The page through the `Decodable` types (the scanner's oracle).
-    static func decode(_ bytes: [UInt8], context: PageContext) throws -> [Series] {
-        try GraphPage<Series>.decode(bytes, source: context.source).data
+        rows(try GraphPage<Series>.items(bytes, source: context.source, scan: scan), context: context)
     }
 
     static func rows(_ page: [Series], context: PageContext) -> NormalizedBatch {
