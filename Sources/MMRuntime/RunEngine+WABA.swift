@@ -55,6 +55,7 @@ extension RunEngine {
                 result.skipped.append(slice)
                 continue
             }
+            let sliceStart = ports.clock.now()
             do {
                 let loaded = try await stages.runner.run(planned, waba: info, templateIDs: templateIDs, logger: slog)
                 if planned.dataset == .catalog { templateIDs = loaded.totals.templateIDs }
@@ -77,7 +78,7 @@ extension RunEngine {
                 fail(&result, failure)
                 try? await ports.warehouse.recordFailedItem(FailedItem(slice: slice, runID: stages.runID, error: failure.error,
                                                                       failureClass: failure.failureClass, apiCalls: 0, attempts: 1,
-                                                                      startedAt: ports.clock.now(), finishedAt: ports.clock.now()))
+                                                                      startedAt: sliceStart, finishedAt: ports.clock.now()))
                 if failure.failureClass == .auth { return result }   // the token will not work for the rest either
             }
         }
