@@ -49,13 +49,14 @@ dist-check: dist
 	bash scripts/with-postgres.sh env MMETL_DIST_ARCHIVE="$(CURDIR)/dist/mmetl-$$($(RELEASE_BIN) --version | cut -d' ' -f1)-linux-$$(uname -m).tar.gz" \
 		$(SWIFT) test --skip-build --filter InstallTests
 
-# Every test against a real, throwaway PostgreSQL (initdb into a temp dir; removed on exit); the HTML
-# report in headless Chromium on its own (it loads a demo-sized warehouse: not beside timing-sensitive
-# suites); the fault matrix; then the dbt package (dbt build and its grain tests) against a warehouse
-# the simulator loads.
+# The bench driver's pure parts (Python unittest, no database); every test against a real, throwaway
+# PostgreSQL (initdb into a temp dir; removed on exit); the HTML report in headless Chromium on its
+# own (it loads a demo-sized warehouse: not beside timing-sensitive suites); the fault matrix; then
+# the dbt package (dbt build and its grain tests) against a warehouse the simulator loads.
 # The install tests use the debug binary; the release archive's test is `make dist-check` (its
 # static release build would about double make test's time: see docs/install.md).
 test: deps
+	cd scripts/bench && python3 -m unittest discover -q -s tests -t .
 	$(SWIFT) build --build-tests -j $(JOBS)
 	bash scripts/with-postgres.sh $(SWIFT) test --skip-build
 	bash scripts/with-postgres.sh env MMETL_BROWSER_TEST=1 $(SWIFT) test --skip-build --filter ReportBrowserTests
@@ -69,8 +70,9 @@ faults: build
 demo: build
 	bash scripts/demo.sh
 
+# docs/benchmarks.md: the phases, their figures and the BENCH_* settings.
 bench: release
-	bash scripts/with-postgres.sh bash scripts/bench.sh
+	bash scripts/with-postgres.sh python3 scripts/bench
 
 clean-local:
 	bash scripts/pg-local.sh stop || true

@@ -1,38 +1,25 @@
-#!/usr/bin/env python3
-"""The bench's `scale` phase, query side (python3 standard library only).
-
-    scale.py queries URL AS_OF WABA QUERIES_DIR   query_ms and pruned, as JSON
-
-query_ms: server time (planning + execution, from EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON), so
-the rows are computed but not sent) of every sql/queries example (SET mmetl.as_of = AS_OF: their own
-last-7/30-day ranges) and of every mm view with a `day` column over the 30 days ending AS_OF (views
-without one whole), each for all WABAs and for one WABA (WHERE waba_id = WABA; a query is wrapped in
-SELECT * FROM (…) q WHERE q.waba_id = WABA, n/a when it has no waba_id column). Best of two runs.
-pruned: EXPLAIN of every one-WABA 30-day view query names only partitions (<fact>_pYYYYMM) of the
-months that range overlaps.
-"""
+"""The scale phase's query side. query_ms: server time (planning + execution, from EXPLAIN (ANALYZE,
+TIMING OFF, FORMAT JSON), so the rows are computed but not sent) of every sql/queries example (SET
+mmetl.as_of = AS_OF: their own last-7/30-day ranges) and of every mm view with a `day` column over
+the 30 days ending AS_OF (views without one whole), each for all WABAs and for one WABA (WHERE
+waba_id = WABA; a query is wrapped in SELECT * FROM (…) q WHERE q.waba_id = WABA, n/a when it has no
+waba_id column). Best of two runs. pruned: EXPLAIN of every one-WABA 30-day view query names only
+partitions (<fact>_pYYYYMM) of the months that range overlaps."""
 import datetime
 import json
 import os
 import re
-import subprocess
-import sys
+
+from harness.pg import query, run_file, sql_file
+from harness.settings import BenchError
 
 PARTITION = re.compile(r"_p(\d{6})$")
-
-
-def psql(url, sql):
-    out = subprocess.run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql],
-                         capture_output=True, text=True)
-    if out.returncode != 0:
-        raise RuntimeError(out.stderr.strip())
-    return out.stdout.strip()
 
 
 def server_ms(url, as_of, sql, runs=2):
     best = None
     for _ in range(runs):
-        text = psql(url, f"SET mmetl.as_of = '{as_of}'; EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) {sql}")
+        text = query(url, f"SET mmetl.as_of = '{as_of}'; EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) {sql}")
         plan = json.loads(text[text.index("["):])[0]
         ms = plan.get("Planning Time", 0) + plan["Execution Time"]
         best = ms if best is None else min(best, ms)
@@ -68,7 +55,7 @@ def queries(url, as_of, waba, qdir):
     def measure(sql):
         try:
             return server_ms(url, as_of, sql)
-        except RuntimeError:
+        except BenchError:
             return None
 
     for name in sorted(f for f in os.listdir(qdir) if f.endswith(".sql")):
@@ -77,10 +64,7 @@ def queries(url, as_of, waba, qdir):
         one = f"SELECT * FROM (\n{sql}\n) q WHERE q.waba_id = '{waba}'"
         result["queries"][name] = {"all_ms": measure(sql), "one_waba_ms": measure(one)}
 
-    cols = psql(url, """SELECT c.relname, string_agg(a.attname, ',') FROM pg_class c
-                        JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'mm'
-                        JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-                        WHERE c.relkind = 'v' GROUP BY c.relname ORDER BY 1""")
+    cols = run_file(url, sql_file("mm_view_columns.sql"))
     for line in cols.splitlines():
         view, names = line.split("|")
         names = set(names.split(","))
@@ -93,7 +77,7 @@ def queries(url, as_of, waba, qdir):
         result["views"][view] = {"all_ms": measure(all_sql), "one_waba_ms": measure(one_sql) if one_sql else None,
                                  "range": "30 days" if where else "whole view"}
         if where and one_sql:
-            text = psql(url, f"SET mmetl.as_of = '{as_of}'; EXPLAIN (FORMAT JSON) {one_sql}")
+            text = query(url, f"SET mmetl.as_of = '{as_of}'; EXPLAIN (FORMAT JSON) {one_sql}")
             plan = json.loads(text[text.index("["):])
             parts = {m.group(1) for r in relations(plan, set()) for m in [PARTITION.search(r)] if m}
             result["pruned_by_view"][view] = (parts <= months(start, end)) if parts else None
@@ -106,15 +90,3 @@ def queries(url, as_of, waba, qdir):
     result["max_all_ms"] = max((t["all_ms"] for t in timed if t["all_ms"] is not None), default=None)
     result["max_one_waba_ms"] = max((t["one_waba_ms"] for t in timed if t["one_waba_ms"] is not None), default=None)
     return result
-
-
-def main(argv):
-    if len(argv) != 6 or argv[1] != "queries":
-        print(__doc__, file=sys.stderr)
-        return 64
-    print(json.dumps(queries(*argv[2:])))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv))
