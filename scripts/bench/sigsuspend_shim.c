@@ -1,5 +1,5 @@
 /*
- * LD_PRELOAD shim for profiling mmetl under valgrind 3.19 (Debian 12), used by scripts/bench.sh.
+ * LD_PRELOAD shim for profiling mmetl under valgrind 3.19 (Debian 12), used by the bench's callgrind phase (scripts/bench/phases/callgrind.py).
  *
  * libdispatch's main thread parks in sigsuspend() with a pointer to a const sigset_t in its
  * read-only data; valgrind 3.19 sanitizes that mask in place and dies with SIGSEGV ("the
