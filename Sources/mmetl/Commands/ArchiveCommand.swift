@@ -23,10 +23,7 @@ struct ArchivePruneCommand: AsyncParsableCommand {
     func validate() throws { if olderThan < 1 { throw ValidationError("--older-than must be at least 1") } }
 
     func run() async throws {
-        let logger = global.makeLogger()
-        try await withExitCodes(logger) {
-            let comp = Composition(logger: logger)
-            let config = try comp.pipeline(pipeline)
+        try await withPipeline(global, pipeline) { comp, config, logger in
             let store = comp.archive(config)
             let cutoff = Day(epochSecondsUTC: Int64(Date().timeIntervalSince1970)) - olderThan
             let victims = try ArchivePruning.files(in: store, olderThan: cutoff)

@@ -34,10 +34,7 @@ struct ArchiveVerifyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = global.makeLogger()
-        try await withExitCodes(logger) {
-            let comp = Composition(logger: logger)
-            let config = try comp.pipeline(pipeline)
+        try await withPipeline(global, pipeline) { comp, config, logger in
             let store = comp.archive(config)
             let warehouse = try comp.warehouse(config)
             let manifest = try await warehouse.rawPages(dataset: dataset, wabaIDs: waba.map { [$0] } ?? [],

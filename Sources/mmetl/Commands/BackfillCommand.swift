@@ -35,10 +35,7 @@ struct BackfillCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = global.makeLogger()
-        try await withExitCodes(logger) {
-            let comp = Composition(logger: logger)
-            let config = try comp.pipeline(pipeline)
+        try await withPipeline(global, pipeline) { comp, config, logger in
             let f = Day(from)!, t = Day(to)!
             let shard = try sharding.resolve(environment: comp.environment)
             let today = Day(epochSecondsUTC: Int64(Date().timeIntervalSince1970))

@@ -25,10 +25,7 @@ struct ReplayCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = global.makeLogger()
-        try await withExitCodes(logger) {
-            let comp = Composition(logger: logger)
-            let config = try comp.pipeline(pipeline)
+        try await withPipeline(global, pipeline) { comp, config, logger in
             let warehouse = try comp.warehouse(config)
             var replay = Replay(config: config, archive: comp.archive(config), warehouse: warehouse, clock: SystemClock(), logger: logger)
             StopSignals.install(logger: logger)

@@ -26,10 +26,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = global.makeLogger()
-        try await withExitCodes(logger) {
-            let comp = Composition(logger: logger)
-            let config = try comp.pipeline(pipeline)
+        try await withPipeline(global, pipeline) { comp, config, logger in
             let shard = try sharding.resolve(environment: comp.environment)
             let warehouse = try comp.warehouse(config)
             if dryRun {

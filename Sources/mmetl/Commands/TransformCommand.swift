@@ -15,10 +15,7 @@ struct TransformCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Wait for running shards of this pipeline to finish instead of exiting 75.") var wait = false
 
     func run() async throws {
-        let logger = global.makeLogger()
-        try await withExitCodes(logger) {
-            let comp = Composition(logger: logger)
-            let config = try comp.pipeline(pipeline)
+        try await withPipeline(global, pipeline) { comp, config, logger in
             let warehouse = try comp.warehouse(config)
             guard try await warehouse.acquireRunLock(pipeline: config.name, shard: nil, wait: wait) else {
                 throw CommandFailure(.transient, "a shard or run of pipeline \"\(config.name)\" is in progress; transform after it finished, or pass --wait")

@@ -103,6 +103,18 @@ struct CommandFailure: ClassifiedError {
     var description: String { message }
 }
 
+/// The prelude of every command that reads a pipeline: the logger the global options ask for, the
+/// composition root, the parsed pipeline (its errors name file and line and exit 64), then `body`
+/// under `withExitCodes`, so each error is classified into an exit code in one place.
+func withPipeline(_ global: GlobalOptions, _ path: String,
+                  _ body: (Composition, PipelineConfig, Logger) async throws -> Int32) async throws {
+    let logger = global.makeLogger()
+    try await withExitCodes(logger) {
+        let comp = Composition(logger: logger)
+        return try await body(comp, comp.pipeline(path), logger)
+    }
+}
+
 /// Runs a command body, printing a classified error on one line and exiting with its code.
 func withExitCodes(_ logger: Logger, _ body: () async throws -> Int32) async throws {
     let code: Int32
