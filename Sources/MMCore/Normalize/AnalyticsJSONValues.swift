@@ -12,22 +12,32 @@ extension JSONScanner {
         return try string()
     }
 
-    /// `LenientDecimal?`: a number, a numeric string, or nil for `null`.
+    /// `LenientDecimal?`: a number, a numeric string, or nil for `null`. Plain numbers (the usual
+    /// case) are read straight from the bytes into a `ScaledDecimal`: no `String`, no `Decimal`.
     mutating func lenientDecimal() throws -> LenientDecimal? {
         switch peek() {
         case UInt8(ascii: "n"):
             _ = try consumeNull()
             return nil
         case UInt8(ascii: "\""):
+            if let value = try quotedPlainNumber() { return value }
             let text = try string()
-            if let fast = Self.plainDecimal(Array(text.utf8)[...]) { return LenientDecimal(fast) }
             guard let value = LenientDecimal(text: text) else { throw fail("not a number") }
             return value
         default:
             let range = try numberRange()
-            guard let value = Self.plainDecimal(UnsafeBufferPointer(rebasing: bytes[range])) else { throw fail("unusual number") }
+            guard let value = ScaledDecimal(text: UnsafeBufferPointer(rebasing: bytes[range])) else { throw fail("unusual number") }
             return LenientDecimal(value)
         }
+    }
+
+    /// A string holding a plain number (no escapes, no spaces), consumed; nil, with nothing
+    /// consumed, for any other string (the caller reads it as text).
+    mutating func quotedPlainNumber() throws -> LenientDecimal? {
+        let save = index
+        if let raw = try rawString(), let value = ScaledDecimal(text: raw) { return LenientDecimal(value) }
+        index = save
+        return nil
     }
 
     /// `LenientInstant`: integer epoch seconds (number or string) or a `YYYY-MM-DD` string.
@@ -68,28 +78,7 @@ extension JSONScanner {
     /// `-?digits(.digits)?` of at most 18 significant digits as a `Decimal` (what `Decimal(string:)`
     /// reads from the same text); nil for anything else (exponents, spaces, signs `+`, long numbers).
     static func plainDecimal<C: Collection>(_ text: C) -> Decimal? where C.Element == UInt8 {
-        var negative = false
-        var mantissa: UInt64 = 0
-        var digits = 0
-        var fraction = 0
-        var point = false
-        for (i, c) in text.enumerated() {
-            if i == 0 && c == UInt8(ascii: "-") { negative = true; continue }
-            if c == UInt8(ascii: ".") {
-                guard !point, digits > 0 else { return nil }
-                point = true
-                continue
-            }
-            let d = c &- UInt8(ascii: "0")
-            guard d < 10 else { return nil }
-            mantissa = mantissa &* 10 &+ UInt64(d)
-            digits += 1
-            if point { fraction += 1 }
-        }
-        guard digits > 0 && digits <= 18, !point || fraction > 0 else { return nil }
-        if mantissa == 0 { return Decimal(0) }
-        let value = Decimal(sign: negative ? .minus : .plus, exponent: -fraction, significand: Decimal(mantissa))
-        return value
+        ScaledDecimal(text: text)?.decimal
     }
 
     /// The items of a page's `data` array, read by `item`: `{"data":[…]}` at the top level wins;

@@ -122,7 +122,7 @@ public enum TemplateAnalyticsNormalizer {
                 var url: Int64 = 0, unique: Int64 = 0, quick: Int64 = 0
                 for click in p.clicked {
                     let count = click.count?.int64 ?? 0
-                    switch click.type.lowercased() {
+                    switch click.type.lowercasedIfNeeded {
                     case "url_button": url += count
                     case "unique_url_button": unique += count
                     case "quick_reply_button": quick += count
@@ -134,7 +134,7 @@ public enum TemplateAnalyticsNormalizer {
                 }
                 var spent: Decimal?, perDelivered: Decimal?, perClick: Decimal?
                 for c in p.cost {
-                    switch c.type.lowercased() {
+                    switch c.type.lowercasedIfNeeded {
                     case "amount_spent": spent = c.value?.value
                     case "cost_per_delivered": perDelivered = c.value?.value
                     case "cost_per_url_button_click": perClick = c.value?.value
