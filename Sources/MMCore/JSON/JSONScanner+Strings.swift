@@ -57,6 +57,20 @@ extension JSONScanner {
         throw fail("unterminated string")
     }
 
+    /// `string()`, made once per distinct value in this document (`StringInterner`) when it has no
+    /// escapes: for the values a document repeats.
+    mutating func internedString() throws -> String {
+        let save = index
+        if let raw = try rawString() { return strings.string(raw) }
+        index = save
+        return try string()
+    }
+
+    /// `key.text`, made once per distinct key in this document.
+    mutating func internedText(of key: Key) -> String {
+        key.decoded ?? strings.string(key.raw)
+    }
+
     /// Reads a string value (the scanner is on its opening quote).
     mutating func string() throws -> String {
         guard peek() == UInt8(ascii: "\"") else { throw fail("expected a string") }

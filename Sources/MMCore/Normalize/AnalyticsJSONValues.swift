@@ -6,10 +6,11 @@ import Foundation
 /// either reads it or names the problem (`GraphPage.decode`). So the scanner never decides an edge
 /// case on its own.
 extension JSONScanner {
-    /// `String?`: a string, or nil for `null`; any other value throws.
+    /// `String?`: a string, or nil for `null`; any other value throws. Interned: a page repeats
+    /// its dimension values, types and ids.
     mutating func optionalString() throws -> String? {
         if try consumeNull() { return nil }
-        return try string()
+        return try internedString()
     }
 
     /// `LenientDecimal?`: a number, a numeric string, or nil for `null`. Plain numbers (the usual
@@ -53,7 +54,7 @@ extension JSONScanner {
 
     /// A template id: a string, or an integer number as its decimal text.
     mutating func idText() throws -> String {
-        if peek() == UInt8(ascii: "\"") { return try string() }
+        if peek() == UInt8(ascii: "\"") { return try internedString() }
         let range = try numberRange()
         guard let value = Self.plainInteger(UnsafeBufferPointer(rebasing: bytes[range])) else { throw fail("unusual id") }
         return String(value)

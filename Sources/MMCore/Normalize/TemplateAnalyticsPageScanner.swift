@@ -49,7 +49,7 @@ extension TemplateAnalyticsNormalizer {
                     if let v = entry.value { listed.append((entry.type.lowercasedIfNeeded, v.value)) }
                 }
             default:
-                let name = key.text
+                let name = s.internedText(of: key)
                 if let value = try s.extraNumber() { extra.append((name.lowercasedIfNeeded, value.value)) } else { unknown.append(name) }
             }
         }
