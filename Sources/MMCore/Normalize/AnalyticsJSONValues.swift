@@ -44,6 +44,13 @@ extension JSONScanner {
     /// `LenientInstant`: integer epoch seconds (number or string) or a `YYYY-MM-DD` string.
     mutating func lenientInstant() throws -> LenientInstant {
         if peek() == UInt8(ascii: "\"") {
+            // The usual strings (a date, epoch digits) straight from the bytes; others as text.
+            let save = index
+            if let raw = try rawString() {
+                if let day = Day(utf8: raw) { return .date(day) }
+                if let epoch = Self.plainInteger(raw) { return .epoch(epoch) }
+            }
+            index = save
             guard let instant = LenientInstant(text: try string()) else { throw fail("not an instant") }
             return instant
         }

@@ -102,8 +102,9 @@ public enum TemplateAnalyticsNormalizer {
                 batch.dataPoints += 1
                 let (day, start) = starts[p.start] ?? {
                     let (d, s) = dayAndStart(p.start, useWABATimezone: context.useWABATimezone, zone: tz)
-                    starts[p.start] = (d.description, s)
-                    return (d.description, s)
+                    let entry = (d.description, s)
+                    starts[p.start] = entry
+                    return entry
                 }()
                 let end = ends[p.end] ?? {
                     let e: Int64
