@@ -1,3 +1,5 @@
+import Foundation
+
 /// The strings of one document, each made once: a page repeats a few values in every data point
 /// (template ids, pricing types, cost and button types), and a `String` of more than 15 bytes is a
 /// heap allocation each time it is made. Looks a byte slice up by its FNV-1a hash and bytes, without
@@ -38,7 +40,9 @@ struct StringInterner {
     private static func equal(_ value: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var value = value
         return value.withUTF8 { utf8 in
-            utf8.count == bytes.count && utf8.elementsEqual(bytes)
+            guard utf8.count == bytes.count else { return false }
+            guard let a = utf8.baseAddress, let b = bytes.baseAddress else { return true }
+            return memcmp(a, b, bytes.count) == 0
         }
     }
 

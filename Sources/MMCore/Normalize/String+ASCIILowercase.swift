@@ -3,7 +3,10 @@ extension String {
     /// ASCII without a capital letter (how the API spells button types, cost types and metric
     /// names) is returned as it is. Any other text goes through `lowercased()`.
     var lowercasedIfNeeded: String {
-        for c in utf8 where c >= 0x80 || c &- UInt8(ascii: "A") < 26 { return lowercased() }
-        return self
+        var text = self
+        let unchanged = text.withUTF8 { utf8 in
+            !utf8.contains { c in c >= 0x80 || c &- UInt8(ascii: "A") < 26 }
+        }
+        return unchanged ? self : lowercased()
     }
 }
