@@ -71,9 +71,11 @@ struct PageGenerator {
     mutating func pick<T>(_ options: [T]) -> T { options[Int(rng.next() % UInt64(options.count))] }
     mutating func chance(_ percent: UInt64) -> Bool { rng.next() % 100 < percent }
 
-    /// An integer as a number or a string.
+    /// An integer as a number or a string; now and then in a form only the text path reads
+    /// (spaces, a sign `+`, an exponent, a zero fraction, `-0`).
     mutating func integer(_ max: UInt64) -> String {
         let v = rng.next() % max
+        if chance(10) { return pick(["\" \(v)\"", "\"+\(v)\"", "\"\(v)e0\"", "\"\(v).0\"", "\(v).00", "-0", "\"-0\""]) }
         return chance(30) ? "\"\(v)\"" : "\(v)"
     }
 
@@ -82,6 +84,7 @@ struct PageGenerator {
         let whole = rng.next() % 5000, fraction = rng.next() % 1_000_000
         let digits = Int(rng.next() % 7)
         let text = digits == 0 ? "\(whole)" : "\(whole)." + String(String(fraction).padding(toLength: 6, withPad: "0", startingAt: 0).prefix(digits))
+        if chance(8) { return pick(["\"\(text)0\"", "-\(text)", "\" \(text) \"", "\"\(text)e-2\"", "\"-0.000\"", "\"123456789012345678.5\""]) }
         return chance(40) ? "\"\(text)\"" : text
     }
 
@@ -93,6 +96,7 @@ struct PageGenerator {
     mutating func instant(day: Int64) -> String {
         let epoch = 1_763_000_000 + day * 86_400
         if chance(30) { return "\"\(Day(epochSecondsUTC: epoch).description)\"" }
+        if chance(5) { return pick(["\"\(Day(epochSecondsUTC: epoch).description)T00:00:00+0000\"", "\"+\(epoch)\"", "\"0\(epoch)\""]) }
         return chance(20) ? "\"\(epoch)\"" : "\(epoch)"
     }
 

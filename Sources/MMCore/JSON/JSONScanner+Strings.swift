@@ -37,6 +37,40 @@ extension JSONScanner {
         throw fail("unterminated string")
     }
 
+    /// The raw bytes of a string value without escapes, consumed (control characters throw, as in
+    /// `string()`); nil at the first escape, with the scanner left inside the string: the caller
+    /// rewinds and reads it with `string()`.
+    mutating func rawString() throws -> UnsafeBufferPointer<UInt8>? {
+        guard peek() == UInt8(ascii: "\"") else { throw fail("expected a string") }
+        let start = index + 1
+        var i = start
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == UInt8(ascii: "\"") {
+                index = i + 1
+                return UnsafeBufferPointer(rebasing: bytes[start..<i])
+            }
+            if c == UInt8(ascii: "\\") { return nil }
+            if c < 0x20 { throw fail("control character in string") }
+            i += 1
+        }
+        throw fail("unterminated string")
+    }
+
+    /// `string()`, made once per distinct value in this document (`StringInterner`) when it has no
+    /// escapes: for the values a document repeats.
+    mutating func internedString() throws -> String {
+        let save = index
+        if let raw = try rawString() { return strings.string(raw) }
+        index = save
+        return try string()
+    }
+
+    /// `key.text`, made once per distinct key in this document.
+    mutating func internedText(of key: Key) -> String {
+        key.decoded ?? strings.string(key.raw)
+    }
+
     /// Reads a string value (the scanner is on its opening quote).
     mutating func string() throws -> String {
         guard peek() == UInt8(ascii: "\"") else { throw fail("expected a string") }

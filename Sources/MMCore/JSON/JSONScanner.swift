@@ -13,6 +13,8 @@ struct JSONScanner {
     let bytes: UnsafeBufferPointer<UInt8>
     var index: Int = 0
     private var depth = 0
+    /// Strings read through `internedString()`/`internedText(of:)`, made once per document.
+    var strings = StringInterner()
     private static let maxDepth = 64
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }

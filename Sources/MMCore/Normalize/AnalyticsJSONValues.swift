@@ -6,33 +6,51 @@ import Foundation
 /// either reads it or names the problem (`GraphPage.decode`). So the scanner never decides an edge
 /// case on its own.
 extension JSONScanner {
-    /// `String?`: a string, or nil for `null`; any other value throws.
+    /// `String?`: a string, or nil for `null`; any other value throws. Interned: a page repeats
+    /// its dimension values, types and ids.
     mutating func optionalString() throws -> String? {
         if try consumeNull() { return nil }
-        return try string()
+        return try internedString()
     }
 
-    /// `LenientDecimal?`: a number, a numeric string, or nil for `null`.
+    /// `LenientDecimal?`: a number, a numeric string, or nil for `null`. Plain numbers (the usual
+    /// case) are read straight from the bytes into a `ScaledDecimal`: no `String`, no `Decimal`.
     mutating func lenientDecimal() throws -> LenientDecimal? {
         switch peek() {
         case UInt8(ascii: "n"):
             _ = try consumeNull()
             return nil
         case UInt8(ascii: "\""):
+            if let value = try quotedPlainNumber() { return value }
             let text = try string()
-            if let fast = Self.plainDecimal(Array(text.utf8)[...]) { return LenientDecimal(fast) }
             guard let value = LenientDecimal(text: text) else { throw fail("not a number") }
             return value
         default:
             let range = try numberRange()
-            guard let value = Self.plainDecimal(UnsafeBufferPointer(rebasing: bytes[range])) else { throw fail("unusual number") }
+            guard let value = ScaledDecimal(text: UnsafeBufferPointer(rebasing: bytes[range])) else { throw fail("unusual number") }
             return LenientDecimal(value)
         }
+    }
+
+    /// A string holding a plain number (no escapes, no spaces), consumed; nil, with nothing
+    /// consumed, for any other string (the caller reads it as text).
+    mutating func quotedPlainNumber() throws -> LenientDecimal? {
+        let save = index
+        if let raw = try rawString(), let value = ScaledDecimal(text: raw) { return LenientDecimal(value) }
+        index = save
+        return nil
     }
 
     /// `LenientInstant`: integer epoch seconds (number or string) or a `YYYY-MM-DD` string.
     mutating func lenientInstant() throws -> LenientInstant {
         if peek() == UInt8(ascii: "\"") {
+            // The usual strings (a date, epoch digits) straight from the bytes; others as text.
+            let save = index
+            if let raw = try rawString() {
+                if let day = Day(utf8: raw) { return .date(day) }
+                if let epoch = Self.plainInteger(raw) { return .epoch(epoch) }
+            }
+            index = save
             guard let instant = LenientInstant(text: try string()) else { throw fail("not an instant") }
             return instant
         }
@@ -43,7 +61,7 @@ extension JSONScanner {
 
     /// A template id: a string, or an integer number as its decimal text.
     mutating func idText() throws -> String {
-        if peek() == UInt8(ascii: "\"") { return try string() }
+        if peek() == UInt8(ascii: "\"") { return try internedString() }
         let range = try numberRange()
         guard let value = Self.plainInteger(UnsafeBufferPointer(rebasing: bytes[range])) else { throw fail("unusual id") }
         return String(value)
@@ -68,28 +86,7 @@ extension JSONScanner {
     /// `-?digits(.digits)?` of at most 18 significant digits as a `Decimal` (what `Decimal(string:)`
     /// reads from the same text); nil for anything else (exponents, spaces, signs `+`, long numbers).
     static func plainDecimal<C: Collection>(_ text: C) -> Decimal? where C.Element == UInt8 {
-        var negative = false
-        var mantissa: UInt64 = 0
-        var digits = 0
-        var fraction = 0
-        var point = false
-        for (i, c) in text.enumerated() {
-            if i == 0 && c == UInt8(ascii: "-") { negative = true; continue }
-            if c == UInt8(ascii: ".") {
-                guard !point, digits > 0 else { return nil }
-                point = true
-                continue
-            }
-            let d = c &- UInt8(ascii: "0")
-            guard d < 10 else { return nil }
-            mantissa = mantissa &* 10 &+ UInt64(d)
-            digits += 1
-            if point { fraction += 1 }
-        }
-        guard digits > 0 && digits <= 18, !point || fraction > 0 else { return nil }
-        if mantissa == 0 { return Decimal(0) }
-        let value = Decimal(sign: negative ? .minus : .plus, exponent: -fraction, significand: Decimal(mantissa))
-        return value
+        ScaledDecimal(text: text)?.decimal
     }
 
     /// The items of a page's `data` array, read by `item`: `{"data":[…]}` at the top level wins;

@@ -1,23 +1,47 @@
 import Foundation
 
 /// A JSON number that Meta sometimes sends as a string. Decodes `12`, `12.5`, `"12"`, `"12.5"`.
+///
+/// Holds either a `Decimal` (the `Decodable` path, unusual text) or the exact `ScaledDecimal` the byte
+/// scanner read (plain numbers: no `Decimal` is built unless `value` is asked for). Equality and
+/// hashing are by value, whichever the form.
 public struct LenientDecimal: Decodable, Sendable, Hashable {
-    public var value: Decimal
-    public init(_ value: Decimal) { self.value = value }
+    private enum Storage: Sendable { case decimal(Decimal), scaled(ScaledDecimal) }
+    private var storage: Storage
+
+    public init(_ value: Decimal) { storage = .decimal(value) }
+    init(_ scaled: ScaledDecimal) { storage = .scaled(scaled) }
+
+    /// The number as a `Decimal` (built on demand for a scanned number).
+    public var value: Decimal {
+        switch storage {
+        case .decimal(let d): return d
+        case .scaled(let s): return s.decimal
+        }
+    }
+
     public init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if let d = try? c.decode(Decimal.self) { value = d; return }
+        if let d = try? c.decode(Decimal.self) { self.init(d); return }
         if let s = try? c.decode(String.self), let d = Self(text: s) { self = d; return }
         throw DecodingError.dataCorruptedError(in: c, debugDescription: "expected a number or a numeric string")
     }
     /// A numeric string as Meta sends it (surrounding spaces allowed); nil when not a number.
     public init?(text s: String) {
         guard !s.isEmpty, let d = Decimal(string: s.trimmingCharacters(in: .whitespaces), locale: Self.posix) else { return nil }
-        value = d
+        self.init(d)
     }
     static let posix = Locale(identifier: "en_US_POSIX")
+
     /// The value as a whole number; nil when fractional or out of range.
     public var int64: Int64? {
+        switch storage {
+        case .scaled(let s): return s.int64
+        case .decimal(let value): return Self.wholeNumber(value)
+        }
+    }
+
+    private static func wholeNumber(_ value: Decimal) -> Int64? {
         // Fast path: no fraction digits (how whole numbers are read): no rounding needed.
         if value.exponent >= 0, !value.isNaN {
             let n = NSDecimalNumber(decimal: value).int64Value
@@ -28,6 +52,9 @@ public struct LenientDecimal: Decodable, Sendable, Hashable {
         guard r == value else { return nil }
         return Int64(exactly: NSDecimalNumber(decimal: r).int64Value).flatMap { Decimal($0) == r ? $0 : nil }
     }
+
+    public static func == (a: LenientDecimal, b: LenientDecimal) -> Bool { a.value == b.value }
+    public func hash(into hasher: inout Hasher) { hasher.combine(value) }
 }
 
 /// `start`/`end` as epoch seconds (number or string) or a `YYYY-MM-DD` string.

@@ -26,12 +26,19 @@ public enum PricingNormalizer {
         var batch = NormalizedBatch()
         var unknown: [String: Int] = [:]
         var days = DayCache(zone: context.timezone)
+        // A page repeats a few categories: their product and whether they are known, once each.
+        var categories: [String: (product: Product, known: Bool)] = [:]
         for series in page {
             for p in series.data_points ?? [] {
                 batch.dataPoints += 1
                 let start = epoch(p.start, context), end = epoch(p.end, context)
                 let category = p.pricing_category ?? ""
-                if !category.isEmpty && !Product.isKnownPricingCategory(category) { unknown[category, default: 0] += 1 }
+                let kind: (product: Product, known: Bool)
+                if let cached = categories[category] { kind = cached } else {
+                    kind = classify(category)
+                    categories[category] = kind
+                }
+                if !kind.known { unknown[category, default: 0] += 1 }
                 guard let volume = (p.volume ?? LenientDecimal(0)).int64 else {
                     batch.diagnostics.append(Diagnostic(kind: .droppedDataPoint, subject: "\(context.source) volume", value: "\(p.volume!.value)"))
                     continue
@@ -40,7 +47,7 @@ public enum PricingNormalizer {
                     wabaID: context.wabaID, granularity: context.granularity, bucketStart: start, bucketEnd: end,
                     day: days.day(of: start),
                     phoneNumber: p.phone_number ?? "", country: p.country ?? "", pricingCategory: category,
-                    pricingType: p.pricing_type ?? "", tier: p.tier ?? "", product: Product.ofPricingCategory(category),
+                    pricingType: p.pricing_type ?? "", tier: p.tier ?? "", product: kind.product,
                     volume: volume, cost: p.cost?.value, currency: context.currency, wabaTimezone: context.timezone,
                     dimensions: context.pricingDimensions))
             }
@@ -49,6 +56,11 @@ public enum PricingNormalizer {
             batch.diagnostics.append(Diagnostic(kind: .unknownEnum, subject: "pricing_category", value: value, count: count))
         }
         return batch
+    }
+
+    /// The product of a pricing category and whether it is known (empty counts as known).
+    private static func classify(_ category: String) -> (product: Product, known: Bool) {
+        (Product.ofPricingCategory(category), category.isEmpty || Product.isKnownPricingCategory(category))
     }
 
     static func epoch(_ i: LenientInstant, _ context: PageContext) -> Int64 {

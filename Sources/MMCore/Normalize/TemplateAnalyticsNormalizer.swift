@@ -102,8 +102,9 @@ public enum TemplateAnalyticsNormalizer {
                 batch.dataPoints += 1
                 let (day, start) = starts[p.start] ?? {
                     let (d, s) = dayAndStart(p.start, useWABATimezone: context.useWABATimezone, zone: tz)
-                    starts[p.start] = (d.description, s)
-                    return (d.description, s)
+                    let entry = (d.description, s)
+                    starts[p.start] = entry
+                    return entry
                 }()
                 let end = ends[p.end] ?? {
                     let e: Int64
@@ -122,7 +123,7 @@ public enum TemplateAnalyticsNormalizer {
                 var url: Int64 = 0, unique: Int64 = 0, quick: Int64 = 0
                 for click in p.clicked {
                     let count = click.count?.int64 ?? 0
-                    switch click.type.lowercased() {
+                    switch click.type.lowercasedIfNeeded {
                     case "url_button": url += count
                     case "unique_url_button": unique += count
                     case "quick_reply_button": quick += count
@@ -134,7 +135,7 @@ public enum TemplateAnalyticsNormalizer {
                 }
                 var spent: Decimal?, perDelivered: Decimal?, perClick: Decimal?
                 for c in p.cost {
-                    switch c.type.lowercased() {
+                    switch c.type.lowercasedIfNeeded {
                     case "amount_spent": spent = c.value?.value
                     case "cost_per_delivered": perDelivered = c.value?.value
                     case "cost_per_url_button_click": perClick = c.value?.value

@@ -46,11 +46,11 @@ extension TemplateAnalyticsNormalizer {
             case "conversions":
                 try seen.once(9, s)
                 for entry in try s.optionalItems({ s in try scanTypedValue(&s) }) ?? [] {
-                    if let v = entry.value { listed.append((entry.type.lowercased(), v.value)) }
+                    if let v = entry.value { listed.append((entry.type.lowercasedIfNeeded, v.value)) }
                 }
             default:
-                let name = key.text
-                if let value = try s.extraNumber() { extra.append((name.lowercased(), value.value)) } else { unknown.append(name) }
+                let name = s.internedText(of: key)
+                if let value = try s.extraNumber() { extra.append((name.lowercasedIfNeeded, value.value)) } else { unknown.append(name) }
             }
         }
         guard let id, let start, let end else { throw s.fail("a data point without template_id, start or end") }
@@ -96,9 +96,8 @@ extension JSONScanner {
     mutating func extraNumber() throws -> LenientDecimal? {
         switch peek() {
         case UInt8(ascii: "\""):
-            let text = try string()
-            if let fast = Self.plainDecimal(Array(text.utf8)) { return LenientDecimal(fast) }
-            return LenientDecimal(text: text)
+            if let value = try quotedPlainNumber() { return value }
+            return LenientDecimal(text: try string())
         case let c? where c == UInt8(ascii: "-") || isDigit(c):
             return try lenientDecimal()
         default:

@@ -26,6 +26,7 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
 
     public var components: (year: Int, month: Int, day: Int) { Day.civilFromDays(ordinal) }
     public var description: String {
+        if let text = isoText { return text }
         let c = components
         return String(format: "%04d-%02d-%02d", c.year, c.month, c.day)
     }
