@@ -13,8 +13,11 @@ public enum SendLogGenerate {
         public var ndjsonBytes: Int
         public var fileBytes: Int
         public var path: String
+        /// The simulated WABAs' ids (for a pipeline file).
+        public var wabaIDs: [String]
         enum CodingKeys: String, CodingKey {
             case messages, lines, path
+            case wabaIDs = "waba_ids"
             case ndjsonBytes = "ndjson_bytes", fileBytes = "file_bytes"
         }
     }
@@ -44,6 +47,7 @@ public enum SendLogGenerate {
         try gzip.finish(into: &compressed)
         try handle.write(contentsOf: compressed)
         written += compressed.count
-        return Report(messages: totals.messages, lines: totals.lines, ndjsonBytes: totals.bytes, fileBytes: written, path: path)
+        return Report(messages: totals.messages, lines: totals.lines, ndjsonBytes: totals.bytes, fileBytes: written, path: path,
+                      wabaIDs: business.wabas.map(\.id))
     }
 }
