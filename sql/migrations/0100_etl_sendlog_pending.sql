@@ -1,0 +1,49 @@
+-- Send-log records whose WABA is not known yet. The send-log tables are keyed by WABA from 0101 on
+-- (`waba_id` NOT NULL in every key, so Citus can distribute them), and a message's WABA is resolved
+-- when its lines are staged: from the lines of the message themselves (the send record's waba_id,
+-- a webhook's entry id), else from an already stored message of the same wamid, else from the
+-- sending phone number (mm.dim_phone_number). A message none of these resolves is held here, every
+-- record of it, until a later send-log load resolves it (its send record, or a webhook naming its
+-- WABA, arrives; or the nightly run has loaded its phone number): each load first takes every held
+-- record back into its stage, so held records load exactly as if they had come with that file.
+-- Nothing is dropped, and no message is half written: either all its records are in sendlog.*, or
+-- all are here. The table stays on the coordinator (`etl`), outside the distributed schemas.
+
+CREATE TABLE etl.sendlog_pending (
+    kind                     text NOT NULL CHECK (kind IN ('s', 't')),
+    wamid                    text NOT NULL,
+    at                       timestamptz NOT NULL,
+    status                   text,
+    phone_number_id          text,
+    template_id              text,
+    template_name            text,
+    language                 text,
+    recipient_hash           text,
+    recipient_country        text,
+    endpoint                 text,
+    product_policy           text,
+    message_activity_sharing boolean,
+    campaign                 text,
+    pricing_category         text,
+    pricing_type             text,
+    pricing_model            text,
+    billable                 boolean,
+    origin_type              text,
+    route                    text,
+    error_codes              integer[],
+    errors                   jsonb,
+    source_sha256            text NOT NULL,
+    source_line              bigint NOT NULL,
+    pending_since            timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT sendlog_pending_key UNIQUE NULLS NOT DISTINCT (wamid, kind, status, at)
+);
+
+COMMENT ON TABLE etl.sendlog_pending IS 'Send-log records (sends and statuses) of messages whose WABA could not be resolved yet (no waba_id or webhook entry id on any line of the message, no stored message of the same wamid, phone number not in mm.dim_phone_number). Every send-log load takes them back and loads those it can resolve; the rest stay. Same fields as the records, no phone number (recipients are hashed).';
+COMMENT ON COLUMN etl.sendlog_pending.kind IS 's: a send record; t: a status record.';
+COMMENT ON COLUMN etl.sendlog_pending.wamid IS 'WhatsApp message id.';
+COMMENT ON COLUMN etl.sendlog_pending.at IS 'sent_at of a send record, the status timestamp of a status record.';
+COMMENT ON COLUMN etl.sendlog_pending.status IS 'Lower-case status (status records); NULL for a send record.';
+COMMENT ON COLUMN etl.sendlog_pending.recipient_hash IS 'HMAC-SHA256 of the recipient, as in sendlog.messages; never a phone number.';
+COMMENT ON COLUMN etl.sendlog_pending.source_sha256 IS 'sha256 of the file (etl.sendlog_files) the record came from.';
+COMMENT ON COLUMN etl.sendlog_pending.source_line IS 'Line of that file (0: moved here from sendlog.messages when its keys changed, line unknown).';
+COMMENT ON COLUMN etl.sendlog_pending.pending_since IS 'When the record was first held.';
