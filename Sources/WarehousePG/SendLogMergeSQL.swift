@@ -104,7 +104,7 @@ enum SendLogMergeSQL {
             FROM sendlog_stage
             WHERE kind IN ('s', 't') AND wamid IN (SELECT wamid FROM sendlog_msg WHERE waba_id IS NULL)
             ON CONFLICT DO NOTHING
-            RETURNING sha256
+            RETURNING wamid
         )
         SELECT count(*) AS held FROM h
         """
