@@ -19,17 +19,18 @@ enum SendLogWriteSQL {
             sent_status_at, delivered_at, read_at, failed_at, last_status, last_at, route, pricing_category,
             $1, $2::bigint
         FROM sendlog_msg WHERE NOT stored AND waba_id IS NOT NULL
+        ORDER BY waba_id, wamid  -- the primary key's order: its index is appended to, not split at random
         """
 
     private static let statusRows = """
         INSERT INTO sendlog.statuses (waba_id, wamid, status, status_at, phone_number_id, pricing_category, pricing_type,
             pricing_model, billable, origin_type, route, error_codes, errors, source_sha256, source_line)
-        SELECT DISTINCT ON (st.wamid, st.status, st.at) k.waba_id, st.wamid, st.status, st.at, st.phone_number_id,
+        SELECT DISTINCT ON (k.waba_id, st.wamid, st.status, st.at) k.waba_id, st.wamid, st.status, st.at, st.phone_number_id,
             st.pricing_category, st.pricing_type, st.pricing_model, st.billable, st.origin_type, st.route,
             coalesce(st.error_codes, '{}'), st.errors, coalesce(st.sha256, $1), st.line
         FROM sendlog_stage st JOIN sendlog_msg k ON k.wamid = st.wamid
         WHERE st.kind = 't' AND k.waba_id IS NOT NULL
-        ORDER BY st.wamid, st.status, st.at, st.sha256 IS NULL, st.line
+        ORDER BY k.waba_id, st.wamid, st.status, st.at, st.sha256 IS NULL, st.line  -- the primary key's order
         """
 
     /// Statuses when no staged message is stored: none of them can be stored either (every stored
