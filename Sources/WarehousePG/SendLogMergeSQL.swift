@@ -47,7 +47,6 @@ enum SendLogMergeSQL {
     /// that of its phone number when the number belongs to one WABA — whether it is stored, the
     /// first send record (held records first, then by line) and the summary of its staged statuses.
     static let buildMessages = """
-        SET LOCAL work_mem = '256MB';  -- one hash aggregate per file instead of sorts spilling to disk
         CREATE TEMP TABLE sendlog_msg ON COMMIT DROP AS
         WITH s AS (
             SELECT DISTINCT ON (wamid) wamid, waba_id, phone_number_id, template_id, template_name, language, recipient_hash,
@@ -62,10 +61,7 @@ enum SendLogMergeSQL {
                    min(at) FILTER (WHERE status = 'delivered') AS delivered_at,
                    min(at) FILTER (WHERE status = 'read') AS read_at,
                    min(at) FILTER (WHERE status = 'failed') AS failed_at,
-                   -- the status of the latest timestamp, the least name on a tie, without a per-message sort:
-                   -- the least of (timestamp with its digits inverted, status)
-                   substr(min(translate(to_char(at AT TIME ZONE 'UTC', 'YYYYMMDDHH24MISSUS'), '0123456789', '9876543210')
-                              || status COLLATE "C"), 21) AS last_status,
+                   (array_agg(status ORDER BY at DESC, status))[1] AS last_status,
                    CASE WHEN bool_or(route = 'mm_api') THEN 'mm_api' WHEN bool_or(route = 'cloud_api') THEN 'cloud_api'
                         ELSE 'unknown' END AS route,
                    coalesce(min(pricing_category) FILTER (WHERE pricing_category = 'marketing_lite'), min(pricing_category)) AS pricing_category

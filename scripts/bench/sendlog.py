@@ -72,6 +72,24 @@ def _timed(argv, env, log):
     return code, wall, rss
 
 
+def _steps(log_path):
+    """Seconds per step from the load's debug log: parse+copy and each merge statement, then each transform."""
+    steps = {}
+    with open(log_path) as f:
+        for line in f:
+            try:
+                rec = json.loads(line)
+            except ValueError:
+                continue
+            if rec.get("msg") == "send log merge steps":
+                for part in rec.get("seconds", "").split():
+                    name, _, value = part.partition("=")
+                    steps[name] = round(steps.get(name, 0) + float(value), 3)
+            elif rec.get("msg") == "transform done":
+                steps["transform " + rec.get("file", "?")] = round(float(rec.get("seconds", 0)), 3)
+    return steps
+
+
 def figures(bin, bench_bin, admin_url, workdir, messages=DEFAULT_MESSAGES, log=print):
     """Generates the file (not timed), migrates a fresh database, times `mmetl sendlog load FILE`."""
     os.makedirs(workdir, exist_ok=True)
@@ -94,7 +112,9 @@ def figures(bin, bench_bin, admin_url, workdir, messages=DEFAULT_MESSAGES, log=p
     _pipeline(pipeline, gen["waba_ids"])
     env = {**os.environ, "DATABASE_URL": url, "MMETL_RECIPIENT_HASH_KEY": "bench-recipient-key"}
     with open(os.path.join(workdir, "sendlog.log"), "w") as out:
-        code, wall, rss_kb = _timed([bin, "sendlog", "load", "--pipeline", pipeline, path, "--log-format", "json"], env, out)
+        code, wall, rss_kb = _timed([bin, "sendlog", "load", "--pipeline", pipeline, path, "--log-format", "json", "--verbose"],
+                                    env, out)
+    steps = _steps(os.path.join(workdir, "sendlog.log"))
     counts = json.loads(_psql(url, "SELECT json_build_object("
                               "'messages', (SELECT count(*) FROM sendlog.messages), "
                               "'statuses', (SELECT count(*) FROM sendlog.statuses), "
@@ -113,6 +133,7 @@ def figures(bin, bench_bin, admin_url, workdir, messages=DEFAULT_MESSAGES, log=p
         "ratio_to_target": round(lines_per_s / TARGET_LINES_PER_S, 3) if lines_per_s else None,
         "peak_rss_mb": round(rss_kb / 1024, 1) if rss_kb else None,
         "rows": counts,
+        "steps_s": steps,
         "definition": ("wall of `mmetl sendlog load FILE` (parse, recipient HMAC, COPY, merge, transforms of the "
                        "affected days) of a generated gzip NDJSON send log into a freshly migrated warehouse; "
                        "lines_per_s = lines ÷ wall"),

@@ -2,6 +2,9 @@
 -- messages of those days; error codes not yet in mm.dim_error_code are added to it first, flagged
 -- is_known = false, with the title as received. Idempotent (delete and insert the range).
 
+-- Aggregates over a whole send-log file's days fit in memory (hashed, not sorted on disk).
+SET LOCAL work_mem = '256MB';
+
 CREATE TEMP TABLE failed_in_range ON COMMIT DROP AS
 SELECT DISTINCT m.waba_id, m.phone_number_id, m.template_id, m.route, d.day, m.recipient_country, m.campaign, m.wamid, e.code
 FROM sendlog.messages m
