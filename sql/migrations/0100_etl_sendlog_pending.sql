@@ -1,8 +1,9 @@
 -- Send-log records whose WABA is not known yet. The send-log tables are keyed by WABA from 0101 on
 -- (`waba_id` NOT NULL in every key, so Citus can distribute them), and a message's WABA is resolved
--- when its lines are staged: from the lines of the message themselves (the send record's waba_id,
--- a webhook's entry id), else from an already stored message of the same wamid, else from the
--- sending phone number (mm.dim_phone_number). A message none of these resolves is held here, every
+-- when its lines are staged: an already stored message of the same wamid keeps its WABA (a
+-- distribution column never changes), else the lines of the message say it (the send record's
+-- waba_id, a webhook's entry id), else the sending phone number does (mm.dim_phone_number). A
+-- message none of these resolves is held here, every
 -- record of it, until a later send-log load resolves it (its send record, or a webhook naming its
 -- WABA, arrives; or the nightly run has loaded its phone number): each load first takes every held
 -- record back into its stage, so held records load exactly as if they had come with that file.
