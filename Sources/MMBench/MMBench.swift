@@ -9,7 +9,7 @@ import MMBenchmarks
 struct MMBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mmetl-bench", abstract: "mmetl's micro-benchmarks (used by make bench).",
-        subcommands: [Normalize.self, Merge.self])
+        subcommands: [Normalize.self, Merge.self, SendlogGenerate.self])
 
     struct Normalize: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Normalize, gunzip and gzip throughput over an archive directory.")
@@ -38,6 +38,32 @@ struct MMBench: ParsableCommand {
             for p in report.phases { phases[p.name] = ["seconds": p.seconds, "rows_per_s": p.rowsPerSecond] }
             let json: [String: Any] = ["rows": report.rows, "copy_bytes": report.copyBytes, "phases": phases]
             print(String(decoding: try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys]), as: UTF8.self))
+        }
+    }
+
+    struct SendlogGenerate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "sendlog-generate",
+            abstract: "Write a send log of exactly N messages (gzip NDJSON, fixed seed) for the send-log benchmark.")
+        @Option(help: "Messages to write.") var messages = 1_000_000
+        @Option(help: "Output file (.ndjson.gz).") var out: String
+        @Option(name: .customLong("as-of"), help: "Last day of the window (YYYY-MM-DD).") var asOf = "2026-05-31"
+        @Option(help: "Days in the window (filled from its first day until N messages).") var days = 90
+        @Option(help: "Simulated WABAs.") var wabas = 40
+        @Option(help: "Templates per WABA.") var templates = 25
+        @Option(help: "Seed of the simulated business.") var seed: UInt64 = 42
+
+        func validate() throws {
+            if messages < 1 { throw ValidationError("--messages must be at least 1") }
+            if days < 1 || wabas < 1 || templates < 1 { throw ValidationError("--days, --wabas and --templates must be at least 1") }
+        }
+
+        func run() throws {
+            let report = try SendLogGenerate.run(messages: messages, out: out, asOf: asOf, days: days, wabas: wabas,
+                                                 templatesPerWABA: templates, seed: seed)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
         }
     }
 }

@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 import MMCore
 
 /// HMAC-SHA256 of a recipient's E.164 digits under the recipient hash key, as lower-case hex.
@@ -6,27 +7,37 @@ import MMCore
 /// The key never leaves this value (not in `description`, not in logs). The same key must be used
 /// for every load, or the hashes of one recipient will not match across files.
 public struct SendLogRecipientHasher: RecipientHasher, CustomStringConvertible {
-    private let key: SymmetricKey
+    /// The HMAC with the key already absorbed (inner and outer pads): each hash copies it, so the
+    /// key schedule runs once per load, not once per recipient.
+    private let keyed: HMAC<SHA256>
 
     /// - Throws: `SendLogKeyError.empty` for an empty key.
     public init(key: [UInt8]) throws(SendLogKeyError) {
         guard !key.isEmpty else { throw .empty }
-        self.key = SymmetricKey(data: key)
+        self.keyed = HMAC<SHA256>(key: SymmetricKey(data: key))
     }
 
     public func hash(digits: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Array(digits.utf8), using: key)
-        return Self.hex(mac)
+        var mac = keyed
+        var digits = digits
+        digits.withUTF8 { mac.update(data: UnsafeRawBufferPointer($0)) }
+        return Self.hex(mac.finalize())
     }
 
     public var description: String { "SendLogRecipientHasher(HMAC-SHA256, key redacted)" }
 
-    static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(64)
-        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 0x0F)]) }
-        return String(decoding: out, as: UTF8.self)
+    /// Lower-case hex of a 32-byte digest or MAC.
+    static func hex(_ mac: some ContiguousBytes) -> String {
+        String(unsafeUninitializedCapacity: 64) { out in
+            let digits: StaticString = "0123456789abcdef"
+            var i = 0
+            digits.withUTF8Buffer { d in
+                mac.withUnsafeBytes { bytes in
+                    for b in bytes.prefix(32) { out[i] = d[Int(b >> 4)]; out[i + 1] = d[Int(b & 0x0F)]; i += 2 }
+                }
+            }
+            return i
+        }
     }
 
     /// The key from the environment: `MMETL_RECIPIENT_HASH_KEY`, or the variable `keyEnv` names

@@ -31,6 +31,9 @@ public struct SendLogSummary: Sendable, CustomStringConvertible {
     public var rejected: Int { outcomes.reduce(0) { $0 + $1.counts.rejectedLines } }
     public var newMessages: Int { outcomes.reduce(0) { $0 + $1.newMessages } }
     public var newStatuses: Int { outcomes.reduce(0) { $0 + $1.newStatuses } }
+    /// Messages (and their records) whose WABA is unknown, held in `etl.sendlog_pending` after the last file.
+    public var heldMessages: Int { outcomes.last?.heldMessages ?? 0 }
+    public var heldRecords: Int { outcomes.last?.heldRecords ?? 0 }
     public var skippedFiles: Int { files.filter { if case .skipped = $0.status { true } else { false } }.count }
     public var failures: [(path: String, message: String)] {
         files.compactMap { if case .failed(let m) = $0.status { ($0.path, m) } else { nil } }
@@ -51,6 +54,10 @@ public struct SendLogSummary: Sendable, CustomStringConvertible {
         var out = "send log: \(files.count) file(s), \(outcomes.count) loaded, \(skippedFiles) already loaded, "
             + "\(failures.count) failed; \(lines) lines, \(records) records, \(rejected) rejected "
             + "(etl.sendlog_rejects); \(newMessages) new messages, \(newStatuses) new statuses"
+        if heldRecords > 0 {
+            out += "; \(heldRecords) records of \(heldMessages) messages held in etl.sendlog_pending (WABA not known yet; "
+                + "a later load that resolves it loads them)"
+        }
         if let d = transformedDays { out += "; transforms for \(d.lowerBound)…\(d.upperBound)" }
         if let r = interruptedBy { out += "; interrupted by \(r): the file in progress rolled back, re-run to load the rest" }
         for f in failures { out += "\n  failed: \(f.message)" }

@@ -28,7 +28,9 @@ struct SendLogLines {
         midnight = TimeZoneIDs.localMidnight(day: day, in: w.timeZone)
     }
 
-    mutating func templateDay(_ t: SimTemplate, product p: SimProduct, counts c: TemplateDayCounts) {
+    /// Writes the template-day's messages (the first `limit` of them); returns how many it wrote.
+    @discardableResult
+    mutating func templateDay(_ t: SimTemplate, product p: SimProduct, counts c: TemplateDayCounts, limit: Int = .max) -> Int {
         let h = business.hash
         let w = waba!
         let wu = w.index.u, tu = t.index.u, du = day.u, pu = p.ordinal
@@ -39,7 +41,8 @@ struct SendLogLines {
         var countryOf: [Int] = []
         countryOf.reserveCapacity(c.delivered)
         for (k, cc) in c.deliveredByCountry.enumerated() { countryOf.append(contentsOf: repeatElement(k, count: cc.count)) }
-        for i in 0..<c.sent {
+        let written = min(c.sent, max(0, limit))
+        for i in 0..<written {
             let key = pu << 16 | i.u
             let delivered = i < c.delivered
             let country: RecipientCountry
@@ -101,6 +104,7 @@ struct SendLogLines {
                 status(wamid, "failed", ts, who, phone, nil, error: errorCode, n: 3, key: key)
             }
         }
+        return written
     }
 
     /// One status record; `category` nil = no pricing object (read, failed).

@@ -1,10 +1,15 @@
-/// The statements that load one send-log file: a temporary stage filled by one COPY, then guarded
-/// merges into `sendlog.messages` / `sendlog.statuses`, so any order and any repetition of input
-/// gives the same rows. Parameters: `$1` the file's sha256, `$2` the run id (may be NULL).
+/// The statements that load one send-log file in one pass: a temporary stage filled by one COPY
+/// (plus the records held in `etl.sendlog_pending`), one row per message computed from it
+/// (`sendlog_msg`: the message's WABA, send fields and status summary), then one INSERT of the new
+/// messages, one INSERT of the statuses and — only when the warehouse already holds some of the
+/// file's messages — one UPDATE of those. Any order and any repetition of input gives the same rows.
+/// Parameters: `$1` the file's sha256, `$2` the run id (may be NULL).
 enum SendLogMergeSQL {
-    /// Serializes send-log loads (they update the same message rows); held until commit.
+    /// Serializes send-log loads (they write the same message rows); held until commit. Every
+    /// writer of `sendlog.*` holds it, so what `sendlog_msg` saw stored stays true until commit.
     static let lockName = "mmetl.sendlog.load"
 
+    /// `sha256`/`pending_since` are set only on records taken back from `etl.sendlog_pending`.
     static let createStage = """
         CREATE TEMP TABLE sendlog_stage (
             kind text NOT NULL, line bigint NOT NULL, wamid text,
@@ -12,129 +17,112 @@ enum SendLogMergeSQL {
             recipient_hash text, recipient_country text, endpoint text, product_policy text,
             message_activity_sharing boolean, campaign text, at timestamptz,
             status text, pricing_category text, pricing_type text, pricing_model text, billable boolean,
-            origin_type text, route text, error_codes integer[], errors jsonb, reason text, raw text
+            origin_type text, route text, error_codes integer[], errors jsonb, reason text, raw text,
+            sha256 text, pending_since timestamptz
         ) ON COMMIT DROP;
-        CREATE TEMP TABLE sendlog_touched (wamid text NOT NULL) ON COMMIT DROP;  -- duplicates allowed: cheaper than a key
+        CREATE TEMP TABLE sendlog_touched (waba_id text NOT NULL, wamid text NOT NULL) ON COMMIT DROP;
         """
 
-    static let copyStage = "COPY sendlog_stage FROM STDIN"
+    static let copyStage = """
+        COPY sendlog_stage (kind, line, wamid, waba_id, phone_number_id, template_id, template_name, language,
+            recipient_hash, recipient_country, endpoint, product_policy, message_activity_sharing, campaign, at,
+            status, pricing_category, pricing_type, pricing_model, billable, origin_type, route, error_codes, errors,
+            reason, raw) FROM STDIN
+        """
 
-    /// Send records: insert, or fill a row known so far only from statuses (sent_at NULL). The
-    /// first send record of a wamid wins; a repeated one changes nothing.
-    static let mergeSends = """
+    /// Takes every held record back into the stage (they load now if their WABA resolves).
+    static let takePending = """
+        WITH p AS (DELETE FROM etl.sendlog_pending RETURNING *)
+        INSERT INTO sendlog_stage (kind, line, wamid, phone_number_id, template_id, template_name, language, recipient_hash,
+            recipient_country, endpoint, product_policy, message_activity_sharing, campaign, at, status, pricing_category,
+            pricing_type, pricing_model, billable, origin_type, route, error_codes, errors, sha256, pending_since)
+        SELECT kind, source_line, wamid, phone_number_id, template_id, template_name, language, recipient_hash,
+            recipient_country, endpoint, product_policy, message_activity_sharing, campaign, at, status, pricing_category,
+            pricing_type, pricing_model, billable, origin_type, route, error_codes, errors, source_sha256, pending_since
+        FROM p
+        """
+
+    /// One row per staged message: its WABA — a stored message keeps its own (a distribution
+    /// column never changes), else the lines' (send record, else the least webhook entry id), else
+    /// that of its phone number when the number belongs to one WABA — whether it is stored, the
+    /// first send record (held records first, then by line) and the summary of its staged statuses.
+    static let buildMessages = """
+        CREATE TEMP TABLE sendlog_msg ON COMMIT DROP AS
         WITH s AS (
-            SELECT DISTINCT ON (wamid) * FROM sendlog_stage WHERE kind = 's' ORDER BY wamid, line
-        ), up AS (
-            INSERT INTO sendlog.messages AS m (wamid, waba_id, phone_number_id, template_id, template_name, language,
+            SELECT DISTINCT ON (wamid) wamid, waba_id, phone_number_id, template_id, template_name, language, recipient_hash,
+                recipient_country, endpoint, product_policy, message_activity_sharing, campaign, at AS sent_at
+            FROM sendlog_stage WHERE kind = 's' ORDER BY wamid, sha256 IS NULL, line
+        ), t AS (
+            SELECT wamid, min(waba_id) AS waba_id, min(phone_number_id) AS phone_number_id,
+                   -- the recipient of one status (hash and country together): the least hash, else a country alone
+                   min(CASE WHEN recipient_hash IS NULL THEN '1' ELSE '0' || recipient_hash END || ' ' || coalesce(recipient_country, '')) AS recipient,
+                   min(at) AS first_at, max(at) AS last_at,
+                   min(at) FILTER (WHERE status = 'sent') AS sent_status_at,
+                   min(at) FILTER (WHERE status = 'delivered') AS delivered_at,
+                   min(at) FILTER (WHERE status = 'read') AS read_at,
+                   min(at) FILTER (WHERE status = 'failed') AS failed_at,
+                   (array_agg(status ORDER BY at DESC, status))[1] AS last_status,
+                   CASE WHEN bool_or(route = 'mm_api') THEN 'mm_api' WHEN bool_or(route = 'cloud_api') THEN 'cloud_api'
+                        ELSE 'unknown' END AS route,
+                   coalesce(min(pricing_category) FILTER (WHERE pricing_category = 'marketing_lite'), min(pricing_category)) AS pricing_category
+            FROM sendlog_stage WHERE kind = 't' GROUP BY wamid
+        ), phones AS (
+            SELECT phone_number_id, min(waba_id) AS waba_id FROM mm.dim_phone_number
+            GROUP BY phone_number_id HAVING count(DISTINCT waba_id) = 1
+        )
+        SELECT coalesce(s.wamid, t.wamid) AS wamid,
+               coalesce(m.waba_id, s.waba_id, t.waba_id, p.waba_id) COLLATE "C" AS waba_id,
+               m.wamid IS NOT NULL AS stored, s.wamid IS NOT NULL AS has_send, t.wamid IS NOT NULL AS has_statuses,
+               s.phone_number_id AS send_phone, s.template_id, s.template_name, s.language, s.recipient_hash AS send_hash,
+               s.recipient_country AS send_country, s.endpoint, s.product_policy, s.message_activity_sharing, s.campaign, s.sent_at,
+               t.phone_number_id AS status_phone, nullif(substr(split_part(t.recipient, ' ', 1), 2), '') AS status_hash,
+               nullif(split_part(t.recipient, ' ', 2), '') AS status_country,
+               t.first_at, t.last_at, t.sent_status_at, t.delivered_at, t.read_at, t.failed_at, t.last_status,
+               coalesce(t.route, 'unknown') AS route, t.pricing_category
+        FROM s FULL JOIN t ON t.wamid = s.wamid
+        LEFT JOIN sendlog.messages m ON m.wamid = coalesce(s.wamid, t.wamid)
+        LEFT JOIN phones p ON p.phone_number_id = coalesce(s.phone_number_id, t.phone_number_id)
+        """
+
+    /// Counts of `sendlog_msg`: messages, stored ones, unresolved ones.
+    static let messageCounts = """
+        SELECT count(*) AS messages, count(*) FILTER (WHERE stored) AS stored, count(*) FILTER (WHERE waba_id IS NULL) AS unresolved
+        FROM sendlog_msg
+        """
+
+    /// Every record of an unresolved message goes (back) to `etl.sendlog_pending`. Parameter `$1`.
+    static let holdUnresolved = """
+        WITH h AS (
+            INSERT INTO etl.sendlog_pending (kind, wamid, at, status, phone_number_id, template_id, template_name, language,
                 recipient_hash, recipient_country, endpoint, product_policy, message_activity_sharing, campaign,
-                sent_at, source_sha256, run_id)
-            SELECT wamid, waba_id, phone_number_id, template_id, template_name, language, recipient_hash,
-                recipient_country, endpoint, product_policy, message_activity_sharing, campaign, at, $1, $2::bigint
-            FROM s
-            ON CONFLICT (wamid) DO UPDATE SET
-                waba_id = coalesce(EXCLUDED.waba_id, m.waba_id),
-                phone_number_id = coalesce(EXCLUDED.phone_number_id, m.phone_number_id),
-                template_id = EXCLUDED.template_id, template_name = EXCLUDED.template_name,
-                language = EXCLUDED.language,
-                recipient_hash = coalesce(EXCLUDED.recipient_hash, m.recipient_hash),
-                recipient_country = coalesce(EXCLUDED.recipient_country, m.recipient_country),
-                endpoint = EXCLUDED.endpoint, product_policy = EXCLUDED.product_policy,
-                message_activity_sharing = EXCLUDED.message_activity_sharing, campaign = EXCLUDED.campaign,
-                sent_at = EXCLUDED.sent_at, updated_at = now()
-            WHERE m.sent_at IS NULL
-            RETURNING m.wamid, (xmax = 0) AS inserted
-        ), t AS (
-            INSERT INTO sendlog_touched SELECT wamid FROM up
-        )
-        SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated FROM up
-        """
-
-    /// Messages known from statuses: a row for a wamid not seen yet, and the WABA, phone number and
-    /// recipient filled in where the stored row lacks them.
-    static let mergeStatusMessages = """
-        WITH s AS (
-            SELECT DISTINCT ON (wamid) wamid, waba_id, phone_number_id, recipient_hash, recipient_country
-            FROM sendlog_stage WHERE kind = 't'
-            ORDER BY wamid, (waba_id IS NULL), (phone_number_id IS NULL), (recipient_hash IS NULL), line
-        ), up AS (
-            INSERT INTO sendlog.messages AS m (wamid, waba_id, phone_number_id, recipient_hash, recipient_country,
-                source_sha256, run_id)
-            SELECT wamid, waba_id, phone_number_id, recipient_hash, recipient_country, $1, $2::bigint FROM s
-            ON CONFLICT (wamid) DO UPDATE SET
-                waba_id = coalesce(m.waba_id, EXCLUDED.waba_id),
-                phone_number_id = coalesce(m.phone_number_id, EXCLUDED.phone_number_id),
-                recipient_hash = coalesce(m.recipient_hash, EXCLUDED.recipient_hash),
-                recipient_country = CASE WHEN m.recipient_hash IS NULL THEN EXCLUDED.recipient_country
-                                         ELSE m.recipient_country END,
-                updated_at = now()
-            WHERE (m.waba_id IS NULL AND EXCLUDED.waba_id IS NOT NULL)
-               OR (m.phone_number_id IS NULL AND EXCLUDED.phone_number_id IS NOT NULL)
-               OR (m.recipient_hash IS NULL AND EXCLUDED.recipient_hash IS NOT NULL)
-            RETURNING m.wamid, (xmax = 0) AS inserted
-        ), t AS (
-            INSERT INTO sendlog_touched SELECT wamid FROM up
-        )
-        SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated FROM up
-        """
-
-    /// Status rows: new (wamid, status, timestamp) only. Parameter: `$1` sha256 only.
-    static let mergeStatuses = """
-        WITH up AS (
-            INSERT INTO sendlog.statuses (wamid, status, status_at, waba_id, phone_number_id, pricing_category,
-                pricing_type, pricing_model, billable, origin_type, route, error_codes, errors, source_sha256, source_line)
-            SELECT DISTINCT ON (wamid, status, at) wamid, status, at, waba_id, phone_number_id, pricing_category,
-                pricing_type, pricing_model, billable, origin_type, route, coalesce(error_codes, '{}'), errors, $1, line
-            FROM sendlog_stage WHERE kind = 't'
-            ORDER BY wamid, status, at, line
+                pricing_category, pricing_type, pricing_model, billable, origin_type, route, error_codes, errors,
+                source_sha256, source_line, pending_since)
+            SELECT kind, wamid, at, status, phone_number_id, template_id, template_name, language, recipient_hash,
+                recipient_country, endpoint, product_policy, message_activity_sharing, campaign, pricing_category,
+                pricing_type, pricing_model, billable, origin_type, route, error_codes, errors, coalesce(sha256, $1), line,
+                coalesce(pending_since, now())
+            FROM sendlog_stage
+            WHERE kind IN ('s', 't') AND wamid IN (SELECT wamid FROM sendlog_msg WHERE waba_id IS NULL)
             ON CONFLICT DO NOTHING
             RETURNING wamid
-        ), t AS (
-            INSERT INTO sendlog_touched SELECT wamid FROM up
         )
-        SELECT count(*) AS inserted FROM up
+        SELECT count(*) AS held FROM h
         """
 
-    /// Re-summarizes the statuses of every touched message (from all its stored statuses, so the
-    /// order in which they arrived does not matter); rows whose summary is unchanged are not written.
-    static let summarize = """
-        WITH a AS (
-            SELECT st.wamid,
-                   min(st.status_at) AS first_at,
-                   max(st.status_at) AS last_at,
-                   min(st.status_at) FILTER (WHERE st.status = 'sent') AS sent_at,
-                   min(st.status_at) FILTER (WHERE st.status = 'delivered') AS delivered_at,
-                   min(st.status_at) FILTER (WHERE st.status = 'read') AS read_at,
-                   min(st.status_at) FILTER (WHERE st.status = 'failed') AS failed_at,
-                   (array_agg(st.status ORDER BY st.status_at DESC, st.status))[1] AS last_status,
-                   CASE WHEN bool_or(st.route = 'mm_api') THEN 'mm_api'
-                        WHEN bool_or(st.route = 'cloud_api') THEN 'cloud_api'
-                        ELSE 'unknown' END AS route,
-                   coalesce(min(st.pricing_category) FILTER (WHERE st.pricing_category = 'marketing_lite'),
-                            min(st.pricing_category)) AS pricing_category
-            FROM sendlog.statuses st
-            WHERE st.wamid IN (SELECT wamid FROM sendlog_touched)
-            GROUP BY st.wamid
-        )
-        UPDATE sendlog.messages m SET
-            first_status_at = a.first_at, last_status_at = a.last_at, sent_status_at = a.sent_at,
-            delivered_at = a.delivered_at, read_at = a.read_at, failed_at = a.failed_at,
-            last_status = a.last_status, route = a.route, pricing_category = a.pricing_category, updated_at = now()
-        FROM a
-        WHERE m.wamid = a.wamid
-          AND (m.first_status_at, m.last_status_at, m.sent_status_at, m.delivered_at, m.read_at, m.failed_at,
-               m.last_status, m.route, m.pricing_category)
-              IS DISTINCT FROM
-              (a.first_at, a.last_at, a.sent_at, a.delivered_at, a.read_at, a.failed_at,
-               a.last_status, a.route, a.pricing_category)
+    /// Range of (UTC) dates the new messages span: [least of send time and first status, greatest
+    /// of send time and last status].
+    static let newMessagesRange = """
+        SELECT (min(least(sent_at, first_at)) AT TIME ZONE 'UTC')::date::text AS first_day,
+               (max(greatest(sent_at, last_at)) AT TIME ZONE 'UTC')::date::text AS last_day
+        FROM sendlog_msg WHERE NOT stored AND waba_id IS NOT NULL
         """
 
-    /// UTC dates spanned by the touched messages, old buckets included: a message's day can only
-    /// move between its send time and its latest status, so [least of those, greatest of those]
-    /// covers where it was and where it is.
-    static let affectedRange = """
-        SELECT (min(least(sent_at, first_status_at)) AT TIME ZONE 'UTC')::date::text AS first_day,
-               (max(greatest(sent_at, last_status_at)) AT TIME ZONE 'UTC')::date::text AS last_day
-        FROM sendlog.messages WHERE wamid IN (SELECT wamid FROM sendlog_touched)
+    /// Dates spanned by the stored messages this file changed (their old day is inside too: a
+    /// message's day only moves between its send time and its latest status).
+    static let touchedRange = """
+        SELECT (min(least(m.sent_at, m.first_status_at)) AT TIME ZONE 'UTC')::date::text AS first_day,
+               (max(greatest(m.sent_at, m.last_status_at)) AT TIME ZONE 'UTC')::date::text AS last_day
+        FROM sendlog.messages m JOIN (SELECT DISTINCT waba_id, wamid FROM sendlog_touched) t ON t.waba_id = m.waba_id AND t.wamid = m.wamid
         """
 
     /// Rejected lines; `$1` sha256, `$2` path.

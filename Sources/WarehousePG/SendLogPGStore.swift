@@ -2,8 +2,10 @@ import Foundation
 import Logging
 import MMCore
 
-/// `SendLogStore` on PostgreSQL: one transaction per file (COPY into a temporary stage, guarded
-/// merges, rejects, the `etl.sendlog_files` row), then the SQL transforms for the affected days.
+/// `SendLogStore` on PostgreSQL: one transaction per file (COPY into a temporary stage, one row per
+/// message computed from it, one INSERT of new messages, one of statuses, an UPDATE only of stored
+/// messages the file names; rejects; records of messages whose WABA is unknown into
+/// `etl.sendlog_pending`; the `etl.sendlog_files` row), then the SQL transforms for the affected days.
 ///
 /// Owns one connection; calls block and are serialized by it. Send-log loads take a
 /// transaction-scoped advisory lock, so concurrent loads (two processes) run one after the other
@@ -49,32 +51,57 @@ public final class SendLogPGStore: SendLogStore, @unchecked Sendable {
                 counts = try produce(SendLogCopySink(writer: writer))
             }
             clock.lap("parse+copy")
+            let retried = try c.query(SendLogMergeSQL.takePending).affectedRows ?? 0
             try c.execute("ANALYZE sendlog_stage")
+            try c.execute(SendLogMergeSQL.buildMessages)
+            try c.execute("ANALYZE sendlog_msg")
+            let mc = try c.query(SendLogMergeSQL.messageCounts)
+            let stored = try mc.int(0, "stored") ?? 0, unresolved = try mc.int(0, "unresolved") ?? 0
+            clock.lap("messages")
+            let held = unresolved == 0 ? 0 : try c.query(SendLogMergeSQL.holdUnresolved, [file.sha256]).int(0, "held") ?? 0
             let run: (any PGValue)? = file.runID
-            let params: [(any PGValue)?] = [file.sha256, run]
-            let sends = try c.query(SendLogMergeSQL.mergeSends, params)
-            clock.lap("sends")
-            let fromStatuses = try c.query(SendLogMergeSQL.mergeStatusMessages, params)
-            clock.lap("status_messages")
-            let statuses = try c.query(SendLogMergeSQL.mergeStatuses, [file.sha256])
-            clock.lap("statuses")
-            let summarized = try c.query(SendLogMergeSQL.summarize).affectedRows ?? 0
-            clock.lap("summarize")
-            let range = try c.query(SendLogMergeSQL.affectedRange)
+            let inserted = try c.query(SendLogWriteSQL.insertNew, [file.sha256, run]).affectedRows ?? 0
+            clock.lap("insert_messages")
+            // Decided from the data: when none of the file's messages is stored, none of its
+            // statuses can be, and there is no stored row to update.
+            let newStatuses: Int
+            var updated = 0
+            if stored == 0 {
+                newStatuses = try c.query(SendLogWriteSQL.insertStatusesNew, [file.sha256]).affectedRows ?? 0
+                clock.lap("insert_statuses")
+            } else {
+                newStatuses = try c.query(SendLogWriteSQL.insertStatusesGuarded, [file.sha256]).int(0, "inserted") ?? 0
+                clock.lap("insert_statuses")
+                updated = try c.query(SendLogWriteSQL.updateStored).int(0, "updated") ?? 0
+                clock.lap("update_stored")
+            }
+            var affected = try Self.days(c.query(SendLogMergeSQL.newMessagesRange))
+            if stored > 0, let touched = try Self.days(c.query(SendLogMergeSQL.touchedRange)) {
+                affected = affected.map { min($0.lowerBound, touched.lowerBound)...max($0.upperBound, touched.upperBound) } ?? touched
+            }
             try c.query(SendLogMergeSQL.insertRejects, [file.sha256, file.path])
             try c.query(SendLogMergeSQL.recordFile, [file.sha256, file.path, counts.lines, counts.sends + counts.statuses,
                                                      counts.rejectedLines, run])
             clock.lap("record")
-            logger.debug("send log merge steps", metadata: ["path": .string(file.path), "seconds": .string(clock.description)])
-            var affected: ClosedRange<Day>?
-            if let first = try range.string(0, "first_day").flatMap(Day.init), let last = try range.string(0, "last_day").flatMap(Day.init) {
-                affected = (first - 1)...(last + 1)
+            logger.debug("send log merge steps", metadata: ["path": .string(file.path), "seconds": .string(clock.description),
+                                                            "stored_messages": .stringConvertible(stored)])
+            if held > 0 {
+                logger.warning("send log records held: their message's WABA is not known yet", metadata: [
+                    "path": .string(file.path), "messages": .stringConvertible(unresolved), "records": .stringConvertible(held),
+                    "table": "etl.sendlog_pending"])
             }
-            let inserted = (try sends.int(0, "inserted") ?? 0) + (try fromStatuses.int(0, "inserted") ?? 0)
-            let changed = (try sends.int(0, "updated") ?? 0) + (try fromStatuses.int(0, "updated") ?? 0) + summarized
-            return SendLogFileOutcome(counts: counts, newMessages: inserted, changedMessages: changed,
-                                      newStatuses: try statuses.int(0, "inserted") ?? 0, affectedDays: affected, skipped: false)
+            return SendLogFileOutcome(counts: counts, newMessages: inserted, changedMessages: updated, newStatuses: newStatuses,
+                                      affectedDays: affected.map { ($0.lowerBound - 1)...($0.upperBound + 1) }, skipped: false,
+                                      heldMessages: unresolved, heldRecords: held, retriedRecords: retried)
         }
+    }
+
+    /// The `first_day`…`last_day` of a range query, nil when empty.
+    private static func days(_ rows: PGRows) throws -> ClosedRange<Day>? {
+        guard let first = try rows.string(0, "first_day").flatMap(Day.init), let last = try rows.string(0, "last_day").flatMap(Day.init) else {
+            return nil
+        }
+        return first...last
     }
 
     public func runTransforms(from: Day, to: Day) throws -> [(name: String, seconds: Double)] {

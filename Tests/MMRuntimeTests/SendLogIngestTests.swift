@@ -133,6 +133,17 @@ struct SendLogIngestTests {
         #expect(try h.scalar("SELECT recipient_country FROM sendlog.messages") == "BR")
     }
 
+    @Test func theHasherIsHMACSHA256AndKeepsNoStateBetweenCalls() throws {
+        // RFC 4231 test case 2.
+        let hasher = try SendLogRecipientHasher(key: Array("Jefe".utf8))
+        let vector = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        #expect(hasher.hash(digits: "what do ya want for nothing?") == vector)
+        let other = hasher.hash(digits: "5511900000000")
+        #expect(other != vector && other.count == 64)
+        #expect(hasher.hash(digits: "what do ya want for nothing?") == vector)
+        #expect(hasher.hash(digits: "5511900000000") == other)
+    }
+
     @Test func theKeyComesFromTheEnvironment() throws {
         #expect(throws: SendLogKeyError.missing(variable: "MMETL_RECIPIENT_HASH_KEY")) {
             try SendLogRecipientHasher.key(environment: [:])

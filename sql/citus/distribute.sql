@@ -9,9 +9,11 @@
 -- * small shared dimensions (countries, calling codes, error codes, currencies) are reference
 --   tables, copied whole to every node;
 -- * the run ledger (`etl`) and `staging` stay on the coordinator;
--- * `sendlog.messages`, `sendlog.statuses`, `mm.fact_sends_daily` and `mm.fact_errors` stay local
---   on the coordinator for now: a send-log line may arrive before its WABA is known, so their keys
---   do not carry `waba_id` yet. Citus joins them with distributed tables through the coordinator.
+-- * the send log (`sendlog.messages`, `sendlog.statuses`) and its facts (`mm.fact_sends_daily`,
+--   `mm.fact_errors`) are distributed like the facts: a message's WABA is resolved when its line is
+--   staged and never changes; records whose WABA is not known yet wait in `etl.sendlog_pending` on
+--   the coordinator. Resolving a status by its wamid alone (`sendlog.messages (wamid)` index)
+--   queries every shard; everything else a load does is per WABA.
 -- Month partitions the loader creates later (`CREATE TABLE … PARTITION OF`) inherit the parent's
 -- distribution. Co-location needs equal collations: the fact tables' `waba_id` is COLLATE "C",
 -- the dimensions' the database default, hence two co-location groups.
@@ -41,10 +43,10 @@ SELECT create_distributed_table('mm.fact_template_clicks', 'waba_id', colocate_w
 SELECT create_distributed_table('mm.fact_conversions', 'waba_id', colocate_with => 'mm.fact_template_daily');
 SELECT create_distributed_table('mm.fact_template_performance_daily', 'waba_id', colocate_with => 'mm.fact_template_daily');
 
--- Local on the coordinator, joinable with the distributed tables.
-SELECT citus_add_local_table_to_metadata('sendlog.messages');
-SELECT citus_add_local_table_to_metadata('sendlog.statuses');
-SELECT citus_add_local_table_to_metadata('mm.fact_sends_daily');
-SELECT citus_add_local_table_to_metadata('mm.fact_errors');
+-- The send log and its facts (waba_id COLLATE "C" too), with the facts.
+SELECT create_distributed_table('sendlog.messages', 'waba_id', colocate_with => 'mm.fact_template_daily');
+SELECT create_distributed_table('sendlog.statuses', 'waba_id', colocate_with => 'mm.fact_template_daily');
+SELECT create_distributed_table('mm.fact_sends_daily', 'waba_id', colocate_with => 'mm.fact_template_daily');
+SELECT create_distributed_table('mm.fact_errors', 'waba_id', colocate_with => 'mm.fact_template_daily');
 
 COMMIT;

@@ -2,6 +2,9 @@
 -- Idempotent: deletes the range, then inserts it again from the messages whose day falls in it.
 -- A message's day is the date of its send time (else first status) in its WABA's timezone.
 
+-- Aggregates over a whole send-log file's days fit in memory (hashed, not sorted on disk).
+SET LOCAL work_mem = '256MB';
+
 DELETE FROM mm.fact_sends_daily
 WHERE day BETWEEN current_setting('mmetl.from')::date AND current_setting('mmetl.to')::date;
 

@@ -2,12 +2,15 @@
 -- messages of those days; error codes not yet in mm.dim_error_code are added to it first, flagged
 -- is_known = false, with the title as received. Idempotent (delete and insert the range).
 
+-- Aggregates over a whole send-log file's days fit in memory (hashed, not sorted on disk).
+SET LOCAL work_mem = '256MB';
+
 CREATE TEMP TABLE failed_in_range ON COMMIT DROP AS
 SELECT DISTINCT m.waba_id, m.phone_number_id, m.template_id, m.route, d.day, m.recipient_country, m.campaign, m.wamid, e.code
 FROM sendlog.messages m
 LEFT JOIN mm.dim_waba w ON w.waba_id = m.waba_id
 CROSS JOIN LATERAL (SELECT sendlog.local_day(m.occurred_at, w.timezone) AS day) d
-JOIN sendlog.statuses s ON s.wamid = m.wamid AND s.status = 'failed'
+JOIN sendlog.statuses s ON s.waba_id = m.waba_id AND s.wamid = m.wamid AND s.status = 'failed'
 CROSS JOIN LATERAL unnest(CASE WHEN cardinality(s.error_codes) = 0 THEN ARRAY[NULL::integer] ELSE s.error_codes END) AS e(code)
 WHERE m.failed_at IS NOT NULL
   AND m.occurred_at >= (current_setting('mmetl.from')::date - 1)::timestamp AT TIME ZONE 'UTC'
@@ -18,7 +21,8 @@ INSERT INTO mm.dim_error_code (code, title, meaning, category, retryable, source
 SELECT f.code,
        coalesce((SELECT e->>'title'
                  FROM sendlog.statuses s, jsonb_array_elements(s.errors) e
-                 WHERE s.wamid = min(f.wamid) AND s.status = 'failed' AND (e->>'code')::integer = f.code
+                 WHERE s.waba_id = split_part(min(f.waba_id || ' ' || f.wamid), ' ', 1)
+                   AND s.wamid = split_part(min(f.waba_id || ' ' || f.wamid), ' ', 2) AND s.status = 'failed' AND (e->>'code')::integer = f.code
                    AND e->>'title' IS NOT NULL
                  LIMIT 1), 'Unknown error ' || f.code),
        'Not in the seeded catalog: first seen in a send-log webhook; meaning unknown.',

@@ -53,11 +53,20 @@ public struct SendLogFileOutcome: Sendable, Hashable {
     public var affectedDays: ClosedRange<Day>?
     /// True when the file's sha256 was already recorded: nothing was read or changed.
     public var skipped: Bool
+    /// Messages whose WABA could not be resolved (no WABA on any of their lines, no stored message
+    /// of the same wamid, phone number unknown), and their records: held in `etl.sendlog_pending`,
+    /// not loaded, after this file (records held earlier and still unresolved included).
+    public var heldMessages: Int
+    public var heldRecords: Int
+    /// Records held by earlier loads that this load took back (loaded now, or held again).
+    public var retriedRecords: Int
 
     public init(counts: SendLogFileCounts, newMessages: Int, changedMessages: Int, newStatuses: Int,
-                affectedDays: ClosedRange<Day>?, skipped: Bool) {
+                affectedDays: ClosedRange<Day>?, skipped: Bool, heldMessages: Int = 0, heldRecords: Int = 0,
+                retriedRecords: Int = 0) {
         self.counts = counts; self.newMessages = newMessages; self.changedMessages = changedMessages
         self.newStatuses = newStatuses; self.affectedDays = affectedDays; self.skipped = skipped
+        self.heldMessages = heldMessages; self.heldRecords = heldRecords; self.retriedRecords = retriedRecords
     }
 }
 

@@ -112,20 +112,22 @@ public enum SendLogTime {
         var rem = secs % 86_400
         if rem < 0 { rem += 86_400; days -= 1 }
         let (y, m, d) = Day.civilFromDays(Int(days))
-        var out = [UInt8]()
-        out.reserveCapacity(32)
-        func put(_ v: Int, _ width: Int) {
-            var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
-            var x = v
-            for k in stride(from: width - 1, through: 0, by: -1) { digits[k] = UInt8(ascii: "0") + UInt8(x % 10); x /= 10 }
-            out.append(contentsOf: digits)
+        // One allocation: this runs for every send-log record.
+        return String(unsafeUninitializedCapacity: 32) { out in
+            var i = 0
+            func put(_ v: Int, _ width: Int) {
+                var x = v
+                for k in stride(from: width - 1, through: 0, by: -1) { out[i + k] = UInt8(ascii: "0") + UInt8(x % 10); x /= 10 }
+                i += width
+            }
+            func sep(_ c: UInt8) { out[i] = c; i += 1 }
+            put(y, 4); sep(UInt8(ascii: "-")); put(m, 2); sep(UInt8(ascii: "-")); put(d, 2)
+            sep(0x20)
+            put(Int(rem / 3600), 2); sep(UInt8(ascii: ":")); put(Int(rem % 3600 / 60), 2)
+            sep(UInt8(ascii: ":")); put(Int(rem % 60), 2)
+            if frac != 0 { sep(UInt8(ascii: ".")); put(Int(frac), 6) }
+            sep(UInt8(ascii: "+")); sep(UInt8(ascii: "0")); sep(UInt8(ascii: "0"))
+            return i
         }
-        put(y, 4); out.append(UInt8(ascii: "-")); put(m, 2); out.append(UInt8(ascii: "-")); put(d, 2)
-        out.append(0x20)
-        put(Int(rem / 3600), 2); out.append(UInt8(ascii: ":")); put(Int(rem % 3600 / 60), 2)
-        out.append(UInt8(ascii: ":")); put(Int(rem % 60), 2)
-        if frac != 0 { out.append(UInt8(ascii: ".")); put(Int(frac), 6) }
-        out.append(contentsOf: Array("+00".utf8))
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -31,11 +31,11 @@ class Context:
             env["DATABASE_URL"] = url
         return env
 
-    def timed(self, prefix, url, args, simulator=None):
-        """`mmetl ARGS` against `url`, measured (harness.command.run_timed); its stdout is echoed
-        indented, its last log lines when it fails."""
+    def timed(self, prefix, url, args, simulator=None, env=None):
+        """`mmetl ARGS` against `url` (with `env` added to its environment), measured
+        (harness.command.run_timed); its stdout is echoed indented, its last log lines when it fails."""
         others = {"postgres": self.cluster.postmaster_pid(), "simulator": simulator.pid if simulator else 0}
-        m = run_timed([self.settings.bin, *args], self.mmetl_env(url), self.path(f"{prefix}.stdout"),
+        m = run_timed([self.settings.bin, *args], {**self.mmetl_env(url), **(env or {})}, self.path(f"{prefix}.stdout"),
                       self.path(f"{prefix}.stderr"), self.settings.cmd_timeout, others, self.log)
         with open(self.path(f"{prefix}.stdout"), encoding="utf-8", errors="replace") as f:
             for line in f:
