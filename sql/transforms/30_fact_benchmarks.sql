@@ -1,5 +1,8 @@
 -- mm.fact_benchmarks for the days whose trailing window touches [mmetl.from, mmetl.to]: days
 -- mmetl.from … mmetl.to + window_days - 1 (capped at the last day with API data).
+-- It reads only API facts and dimensions (no table another transform writes), and no other
+-- transform reads mm.fact_benchmarks, so it runs on a connection of its own beside them:
+-- mmetl: runs beside the other transforms
 --
 -- Peer percentiles over the businesses of THIS warehouse, modelled on Meta's description of its MM
 -- API benchmarks but not Meta's numbers (docs/analysts.md lists every decision). For each template
