@@ -73,21 +73,12 @@ extension JSONScanner {
 
     /// Reads a string value (the scanner is on its opening quote).
     mutating func string() throws -> String {
-        guard peek() == UInt8(ascii: "\"") else { throw fail("expected a string") }
+        // Fast path: no escapes.
+        if let raw = try rawString() { return String(decoding: raw, as: UTF8.self) }
+        // `rawString()` stopped at the first escape and left `index` on the opening quote.
         let start = index + 1
         var i = start
-        // Fast path: no escapes.
-        while i < bytes.count {
-            let c = bytes[i]
-            if c == UInt8(ascii: "\"") {
-                index = i + 1
-                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
-            }
-            if c == UInt8(ascii: "\\") { break }
-            if c < 0x20 { throw fail("control character in string") }
-            i += 1
-        }
-        guard i < bytes.count else { throw fail("unterminated string") }
+        while bytes[i] != UInt8(ascii: "\\") { i += 1 }
         var out = Array(bytes[start..<i])
         index = i
         while index < bytes.count {
