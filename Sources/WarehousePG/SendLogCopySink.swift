@@ -16,7 +16,7 @@ final class SendLogCopySink: SendLogSink {
             writer.field(s.language); writer.field(s.recipientHash); writer.field(s.recipientCountry); writer.field(s.endpoint)
             writer.field(s.productPolicy); writer.field(s.messageActivitySharing); writer.field(s.campaign)
             writer.field(SendLogTime.postgresText(micros: s.sentAt))
-            for _ in 0..<11 { writer.null() }  // status … raw
+            for _ in 0..<12 { writer.null() }  // status … raw, last_key
         case .status(let t):
             writer.field("t"); writer.field(line); writer.field(t.wamid)
             writer.field(t.wabaID); writer.field(t.phoneNumberID)
@@ -33,6 +33,7 @@ final class SendLogCopySink: SendLogSink {
                 writer.field(Self.errorsJSON(t.errors))
             }
             writer.null(); writer.null()  // reason, raw
+            writer.field(LatestStatusKey.key(micros: t.timestamp, status: t.status))
         }
         try writer.endRow()
     }
@@ -42,6 +43,7 @@ final class SendLogCopySink: SendLogSink {
         for _ in 0..<21 { writer.null() }  // waba_id … errors
         writer.field("\(reject.reason.rawValue): \(reject.detail)")
         writer.field(reject.raw)
+        writer.null()  // last_key
         try writer.endRow()
     }
 

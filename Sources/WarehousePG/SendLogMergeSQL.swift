@@ -1,24 +1,34 @@
+import MMCore
+
 /// The statements that load one send-log file in one pass: a temporary stage filled by one COPY
 /// (plus the records held in `etl.sendlog_pending`), one row per message computed from it
 /// (`sendlog_msg`: the message's WABA, send fields and status summary), then one INSERT of the new
 /// messages, one INSERT of the statuses and — only when the warehouse already holds some of the
 /// file's messages — one UPDATE of those. Any order and any repetition of input gives the same rows.
 /// Parameters: `$1` the file's sha256, `$2` the run id (may be NULL).
+///
+/// The per-message summary is one hash aggregate over the stage: every aggregate in it is plain
+/// (`LatestStatusKey` turns the latest status into a `min`), so PostgreSQL sorts nothing per message.
 enum SendLogMergeSQL {
     /// Serializes send-log loads (they write the same message rows); held until commit. Every
     /// writer of `sendlog.*` holds it, so what `sendlog_msg` saw stored stays true until commit.
     static let lockName = "mmetl.sendlog.load"
 
-    /// `sha256`/`pending_since` are set only on records taken back from `etl.sendlog_pending`.
+    /// `work_mem` of a load's transaction (as the send-log transforms use).
+    static let workMem = "256MB"
+
+    /// `sha256`/`pending_since` are set only on records taken back from `etl.sendlog_pending`;
+    /// `last_key` only on statuses (`LatestStatusKey`). `wamid` sorts and groups in the "C"
+    /// collation: an opaque id, compared byte by byte (no locale rules on millions of rows).
     static let createStage = """
         CREATE TEMP TABLE sendlog_stage (
-            kind text NOT NULL, line bigint NOT NULL, wamid text,
+            kind text NOT NULL, line bigint NOT NULL, wamid text COLLATE "C",
             waba_id text, phone_number_id text, template_id text, template_name text, language text,
             recipient_hash text, recipient_country text, endpoint text, product_policy text,
             message_activity_sharing boolean, campaign text, at timestamptz,
             status text, pricing_category text, pricing_type text, pricing_model text, billable boolean,
             origin_type text, route text, error_codes integer[], errors jsonb, reason text, raw text,
-            sha256 text, pending_since timestamptz
+            sha256 text, pending_since timestamptz, last_key text COLLATE "C"
         ) ON COMMIT DROP;
         CREATE TEMP TABLE sendlog_touched (waba_id text NOT NULL, wamid text NOT NULL) ON COMMIT DROP;
         """
@@ -27,7 +37,7 @@ enum SendLogMergeSQL {
         COPY sendlog_stage (kind, line, wamid, waba_id, phone_number_id, template_id, template_name, language,
             recipient_hash, recipient_country, endpoint, product_policy, message_activity_sharing, campaign, at,
             status, pricing_category, pricing_type, pricing_model, billable, origin_type, route, error_codes, errors,
-            reason, raw) FROM STDIN
+            reason, raw, last_key) FROM STDIN
         """
 
     /// Takes every held record back into the stage (they load now if their WABA resolves).
@@ -35,12 +45,18 @@ enum SendLogMergeSQL {
         WITH p AS (DELETE FROM etl.sendlog_pending RETURNING *)
         INSERT INTO sendlog_stage (kind, line, wamid, phone_number_id, template_id, template_name, language, recipient_hash,
             recipient_country, endpoint, product_policy, message_activity_sharing, campaign, at, status, pricing_category,
-            pricing_type, pricing_model, billable, origin_type, route, error_codes, errors, sha256, pending_since)
+            pricing_type, pricing_model, billable, origin_type, route, error_codes, errors, sha256, pending_since, last_key)
         SELECT kind, source_line, wamid, phone_number_id, template_id, template_name, language, recipient_hash,
             recipient_country, endpoint, product_policy, message_activity_sharing, campaign, at, status, pricing_category,
-            pricing_type, pricing_model, billable, origin_type, route, error_codes, errors, source_sha256, pending_since
+            pricing_type, pricing_model, billable, origin_type, route, error_codes, errors, source_sha256, pending_since,
+            CASE WHEN kind = 't' THEN \(latestStatusKey("at", "status")) END
         FROM p
         """
+
+    /// `LatestStatusKey.key` in SQL, of the timestamptz and text expressions given.
+    static func latestStatusKey(_ at: String, _ status: String) -> String {
+        "lpad((\(LatestStatusKey.offset) - (extract(epoch FROM \(at)) * 1000000)::bigint)::text, \(LatestStatusKey.digits), '0') || \(status)"
+    }
 
     /// One row per staged message: its WABA — a stored message keeps its own (a distribution
     /// column never changes), else the lines' (send record, else the least webhook entry id), else
@@ -61,7 +77,7 @@ enum SendLogMergeSQL {
                    min(at) FILTER (WHERE status = 'delivered') AS delivered_at,
                    min(at) FILTER (WHERE status = 'read') AS read_at,
                    min(at) FILTER (WHERE status = 'failed') AS failed_at,
-                   (array_agg(status ORDER BY at DESC, status))[1] AS last_status,
+                   substr(min(last_key), \(LatestStatusKey.digits + 1)) AS last_status,
                    CASE WHEN bool_or(route = 'mm_api') THEN 'mm_api' WHEN bool_or(route = 'cloud_api') THEN 'cloud_api'
                         ELSE 'unknown' END AS route,
                    coalesce(min(pricing_category) FILTER (WHERE pricing_category = 'marketing_lite'), min(pricing_category)) AS pricing_category

@@ -45,6 +45,9 @@ public final class SendLogPGStore: SendLogStore, @unchecked Sendable {
                                           affectedDays: nil, skipped: true)
             }
             var clock = StepClock()
+            // The per-message aggregate and the key-order sorts of a large file stay in memory
+            // (hashed, or one in-memory sort) instead of spilling to disk.
+            try c.execute("SET LOCAL work_mem = '\(SendLogMergeSQL.workMem)'")
             try c.execute(SendLogMergeSQL.createStage)
             var counts = SendLogFileCounts()
             try c.copyIn(sql: SendLogMergeSQL.copyStage) { writer in

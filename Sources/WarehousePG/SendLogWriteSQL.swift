@@ -10,12 +10,12 @@ enum SendLogWriteSQL {
     static let insertNew = """
         INSERT INTO sendlog.messages (waba_id, wamid, phone_number_id, template_id, template_name, language, recipient_hash,
             recipient_country, endpoint, product_policy, message_activity_sharing, campaign, sent_at, first_status_at,
-            sent_status_at, delivered_at, read_at, failed_at, last_status, last_status_at, route, pricing_category,
+            occurred_at, sent_status_at, delivered_at, read_at, failed_at, last_status, last_status_at, route, pricing_category,
             source_sha256, run_id)
         SELECT waba_id, wamid, coalesce(send_phone, status_phone), template_id, template_name, language,
             coalesce(send_hash, status_hash),
             CASE WHEN send_hash IS NULL AND status_hash IS NOT NULL THEN status_country ELSE coalesce(send_country, status_country) END,
-            endpoint, product_policy, message_activity_sharing, campaign, sent_at, first_at,
+            endpoint, product_policy, message_activity_sharing, campaign, sent_at, first_at, coalesce(sent_at, first_at),
             sent_status_at, delivered_at, read_at, failed_at, last_status, last_at, route, pricing_category,
             $1, $2::bigint
         FROM sendlog_msg WHERE NOT stored AND waba_id IS NOT NULL
@@ -63,7 +63,7 @@ enum SendLogWriteSQL {
                    min(st.status_at) FILTER (WHERE st.status = 'delivered') AS delivered_at,
                    min(st.status_at) FILTER (WHERE st.status = 'read') AS read_at,
                    min(st.status_at) FILTER (WHERE st.status = 'failed') AS failed_at,
-                   (array_agg(st.status ORDER BY st.status_at DESC, st.status))[1] AS last_status,
+                   (array_agg(st.status ORDER BY st.status_at DESC, st.status COLLATE "C"))[1] AS last_status,  -- as LatestStatusKey
                    CASE WHEN bool_or(st.route = 'mm_api') THEN 'mm_api' WHEN bool_or(st.route = 'cloud_api') THEN 'cloud_api'
                         ELSE 'unknown' END AS route,
                    coalesce(min(st.pricing_category) FILTER (WHERE st.pricing_category = 'marketing_lite'),
@@ -98,7 +98,8 @@ enum SendLogWriteSQL {
                 phone_number_id = n.phone_number_id, template_id = n.template_id, template_name = n.template_name,
                 language = n.language, recipient_hash = n.recipient_hash, recipient_country = n.recipient_country,
                 endpoint = n.endpoint, product_policy = n.product_policy, message_activity_sharing = n.message_activity_sharing,
-                campaign = n.campaign, sent_at = n.sent_at, first_status_at = n.first_at, last_status_at = n.last_at,
+                campaign = n.campaign, sent_at = n.sent_at, first_status_at = n.first_at,
+                occurred_at = coalesce(n.sent_at, n.first_at), last_status_at = n.last_at,
                 sent_status_at = n.sent_status_at, delivered_at = n.delivered_at, read_at = n.read_at, failed_at = n.failed_at,
                 last_status = n.last_status, route = n.route, pricing_category = n.pricing_category, updated_at = now()
             FROM n

@@ -83,11 +83,11 @@ CROSS JOIN LATERAL (SELECT 100 + (w.i * 17 + d.k * 5 + length(rc.country || c.ca
 
 -- The send log: message n → WABA n % wabas, template (n / wabas) % templates, day (n / 7) % days.
 INSERT INTO sendlog.messages (wamid, waba_id, phone_number_id, template_id, template_name, language, recipient_hash,
-    recipient_country, endpoint, product_policy, campaign, sent_at, first_status_at, sent_status_at, delivered_at,
+    recipient_country, endpoint, product_policy, campaign, sent_at, first_status_at, occurred_at, sent_status_at, delivered_at,
     read_at, failed_at, last_status, last_status_at, route, pricing_category, source_sha256)
 SELECT 'wamid.scale' || n, w.waba_id, w.waba_id || 'p', w.waba_id || 't' || t.j, 'tpl_' || t.j, 'en_US', md5(n::text),
        (ARRAY['BR', 'MX', 'US', 'IN'])[n % 4 + 1], 'marketing_messages', 'CLOUD_API_FALLBACK', 'c' || (n % 7),
-       s.at, s.at + interval '1 second', s.at + interval '1 second',
+       s.at, s.at + interval '1 second', s.at, s.at + interval '1 second',
        CASE WHEN n % 20 <> 0 THEN s.at + interval '5 seconds' END,
        CASE WHEN n % 2 = 1 AND n % 20 <> 0 THEN s.at + interval '60 seconds' END,
        CASE WHEN n % 20 = 0 THEN s.at + interval '5 seconds' END,
