@@ -6,7 +6,8 @@ import MMCore
 /// transaction per file, then runs the SQL transforms once for the union of the affected days.
 ///
 /// Per file: open (a `.gz` that is not gzip fails here, naming the file), hash the bytes, skip the
-/// file if that sha256 is recorded, else parse every line in constant memory — good lines load,
+/// file if that sha256 is recorded, else parse every line in constant memory (an NDJSON file on
+/// several threads: `SendLogParallelParse`) — good lines load,
 /// bad lines go to `etl.sendlog_rejects`. A file that fails (unreadable, corrupt gzip, database
 /// error) is reported and the next file still loads. Standard input (`-`) is spooled to a
 /// temporary file first, so it is hashed and read like any file.
@@ -19,15 +20,19 @@ public struct SendLogIngest: Sendable {
     private let hasher: SendLogRecipientHasher
     private let logger: Logger
     private let maxLineBytes: Int
+    private let parse: SendLogParallelParse
     /// Once triggered, the file in progress rolls back and no further file starts.
     public var interruption = Interruption()
 
+    /// - Parameter parseThreads: threads that parse an NDJSON file (`SendLogParallelParse`); 1
+    ///   parses on the loading thread. Default: one per core, at most four.
     /// - Throws: `SendLogKeyError.empty` when `hashKey` is empty.
     public init(store: any SendLogStore, open: @escaping LineOpener, hashKey: [UInt8],
-                maxLineBytes: Int = SendLogLimits.defaultMaxLineBytes, logger: Logger) throws {
+                maxLineBytes: Int = SendLogLimits.defaultMaxLineBytes, parseThreads: Int? = nil, logger: Logger) throws {
         self.store = store
         self.open = open
         self.maxLineBytes = maxLineBytes
+        self.parse = SendLogParallelParse(workers: parseThreads ?? SendLogParallelParse.defaultWorkers)
         self.hasher = try SendLogRecipientHasher(key: hashKey)
         self.logger = logger
     }
@@ -90,8 +95,12 @@ public struct SendLogIngest: Sendable {
             let source = try open(readPath)
             let format = SendLogFileFormat.of(path: path)
             let outcome = try store.load(SendLogFile(sha256: sha, path: path, runID: runID)) { sink in
-                try SendLogParser.parseFile(source, format: format, hasher: hasher, maxLineBytes: maxLineBytes,
-                                           into: InterruptibleSink(sink, interruption))
+                if parse.workers > 1, let parted = sink as? any SendLogPartedSink {
+                    return try parse.parseFile(source, format: format, hasher: hasher, maxLineBytes: maxLineBytes,
+                                               into: parted, interruption: interruption)
+                }
+                return try SendLogParser.parseFile(source, format: format, hasher: hasher, maxLineBytes: maxLineBytes,
+                                                  into: InterruptibleSink(sink, interruption))
             }
             let seconds = Self.seconds(ContinuousClock.now - start)
             logger.info("send log file loaded", metadata: [

@@ -6,8 +6,13 @@ import Foundation
 /// Fields are appended in column order with `field(_:)`/`null()`; `endRow()` ends the row and
 /// sends the buffer once it reaches the chunk size (64–256 KiB chunks measured fastest). Only
 /// valid inside the producer passed to `PGConnection.copyIn`; not for use from other threads.
+///
+/// A writer made by `inMemory()` only encodes: its rows stay in memory until `drain(into:)` appends
+/// them to a writer of a running COPY. So several threads can encode rows of one COPY at once, each
+/// into a writer of its own, and take turns to drain.
 public final class PGCopyWriter {
-    private let conn: OpaquePointer
+    /// nil for a writer that only encodes (`inMemory()`).
+    private let conn: OpaquePointer?
     private let chunkSize: Int
     /// The pending bytes: `storage[0..<used]`; grows (never shrinks) when a field needs room.
     private var storage: UnsafeMutablePointer<UInt8>
@@ -21,11 +26,16 @@ public final class PGCopyWriter {
     public private(set) var bytesSent = 0
     private let context: String
 
-    init(conn: OpaquePointer, chunkSize: Int, context: String) {
+    /// A writer that encodes rows in memory, for `drain(into:)`.
+    public static func inMemory() -> PGCopyWriter {
+        PGCopyWriter(conn: nil, chunkSize: .max, context: "rows encoded in memory")
+    }
+
+    init(conn: OpaquePointer?, chunkSize: Int, context: String) {
         self.conn = conn
         self.chunkSize = max(1024, chunkSize)
         self.context = context
-        capacity = self.chunkSize + 64 * 1024
+        capacity = conn == nil ? 256 * 1024 : self.chunkSize + 64 * 1024
         storage = .allocate(capacity: capacity)
     }
 
@@ -159,14 +169,26 @@ public final class PGCopyWriter {
 
     /// Appends complete, already-encoded rows (each ending in a newline).
     public func encodedRows(_ bytes: [UInt8], rowCount: Int) throws {
+        try bytes.withUnsafeBufferPointer { try encodedRows($0, rowCount: rowCount) }
+    }
+
+    /// Appends complete, already-encoded rows (each ending in a newline).
+    public func encodedRows(_ rows: UnsafeBufferPointer<UInt8>, rowCount: Int) throws {
         precondition(atRowStart, "encodedRows inside an unfinished row")
-        bytes.withUnsafeBufferPointer { rows in
-            reserve(rows.count)
-            if let base = rows.baseAddress { (storage + used).update(from: base, count: rows.count) }
-            used += rows.count
-        }
+        reserve(rows.count)
+        if let base = rows.baseAddress { (storage + used).update(from: base, count: rows.count) }
+        used += rows.count
         rowsWritten += rowCount
         if used >= chunkSize { try flush() }
+    }
+
+    /// Appends this in-memory writer's complete rows to `target` (a writer of a running COPY) and
+    /// empties this one.
+    public func drain(into target: PGCopyWriter) throws {
+        precondition(conn == nil && atRowStart, "drain needs an in-memory writer at a row boundary")
+        try target.encodedRows(UnsafeBufferPointer(start: storage, count: used), rowCount: rowsWritten)
+        used = 0
+        rowsWritten = 0
     }
 
     /// Sends what is buffered.
@@ -176,6 +198,7 @@ public final class PGCopyWriter {
                           context: context)
         }
         guard used > 0 else { return }
+        guard let conn else { return }  // in memory: rows wait for drain(into:)
         let status = UnsafeMutableRawPointer(storage).withMemoryRebound(to: CChar.self, capacity: used) { chars in
             PQputCopyData(conn, chars, Int32(used))
         }

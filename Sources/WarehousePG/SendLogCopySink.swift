@@ -2,11 +2,19 @@ import MMCore
 
 /// Streams parsed send-log lines into the per-file stage table (`SendLogStage`) through one COPY:
 /// sends (`s`), statuses (`t`) and rejects (`r`) share the table, so a single COPY carries the
-/// whole file in constant memory.
-final class SendLogCopySink: SendLogSink {
+/// whole file in constant memory. Its parts encode rows in memory (`PGCopyWriter.inMemory()`),
+/// so several threads can encode one file's rows while one at a time appends them to the COPY.
+final class SendLogCopySink: SendLogPartedSink {
     private let writer: PGCopyWriter
 
     init(writer: PGCopyWriter) { self.writer = writer }
+
+    func makePart() -> any SendLogSink { SendLogCopySink(writer: .inMemory()) }
+
+    func append(_ part: any SendLogSink) throws {
+        guard let part = part as? SendLogCopySink else { preconditionFailure("a part of another sink") }
+        try part.writer.drain(into: writer)
+    }
 
     func write(_ item: SendLogItem, line: Int) throws {
         switch item {

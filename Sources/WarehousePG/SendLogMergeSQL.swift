@@ -18,15 +18,16 @@ enum SendLogMergeSQL {
     static let workMem = "256MB"
 
     /// `sha256`/`pending_since` are set only on records taken back from `etl.sendlog_pending`;
-    /// `last_key` only on statuses (`LatestStatusKey`). `wamid` sorts and groups in the "C"
-    /// collation: an opaque id, compared byte by byte (no locale rules on millions of rows).
+    /// `last_key` only on statuses (`LatestStatusKey`). The key columns (`wamid`, `waba_id`,
+    /// `status`) are in the "C" collation, as in the send-log tables: opaque ids, compared byte by
+    /// byte (no locale rules on millions of rows).
     static let createStage = """
         CREATE TEMP TABLE sendlog_stage (
             kind text NOT NULL, line bigint NOT NULL, wamid text COLLATE "C",
-            waba_id text, phone_number_id text, template_id text, template_name text, language text,
+            waba_id text COLLATE "C", phone_number_id text, template_id text, template_name text, language text,
             recipient_hash text, recipient_country text, endpoint text, product_policy text,
             message_activity_sharing boolean, campaign text, at timestamptz,
-            status text, pricing_category text, pricing_type text, pricing_model text, billable boolean,
+            status text COLLATE "C", pricing_category text, pricing_type text, pricing_model text, billable boolean,
             origin_type text, route text, error_codes integer[], errors jsonb, reason text, raw text,
             sha256 text, pending_since timestamptz, last_key text COLLATE "C"
         ) ON COMMIT DROP;

@@ -16,6 +16,17 @@ public protocol SendLogSink: AnyObject {
     func write(_ reject: SendLogReject) throws
 }
 
+/// A sink whose records may be encoded on several threads at once: each thread writes into a part
+/// of its own (`makePart()`), and a filled part is handed over with `append(_:)` — one call at a
+/// time (the caller serializes them), parts in any order: every record carries its line number,
+/// and what the store makes of a file does not depend on the order of its records.
+public protocol SendLogPartedSink: SendLogSink {
+    /// An empty part, written by one thread only.
+    func makePart() -> any SendLogSink
+    /// Writes what `part` holds (a part made by this sink) and empties it.
+    func append(_ part: any SendLogSink) throws
+}
+
 /// Identity of one file to load.
 public struct SendLogFile: Sendable, Hashable {
     /// Lower-case hex sha256 of the file's bytes as given (compressed if gzip).
