@@ -14,23 +14,30 @@ public final class SendLogPGStore: SendLogStore, @unchecked Sendable {
     private let conn: PGConnection
     private let transforms: SendLogTransformRunner
     private let logger: Logger
+    /// Opens the connection of the transforms that run beside the others; nil: they run in name
+    /// order on `conn` too.
+    private let besideConnection: (@Sendable () throws -> PGConnection)?
 
     /// - Parameters:
     ///   - transformsDirectory: `sql/transforms` (files run in name order).
     ///   - settings: extra `mmetl.*` settings for the transforms, e.g. `mmetl.benchmark_window_days`.
-    public init(connection: PGConnection, transformsDirectory: URL, settings: [String: String] = [:], logger: Logger) {
+    ///   - besideConnection: opens a second connection, for the transforms marked to run beside the
+    ///     others (`SendLogTransformRunner.lanes()`); nil runs every transform on `connection`.
+    public init(connection: PGConnection, transformsDirectory: URL, settings: [String: String] = [:], logger: Logger,
+                besideConnection: (@Sendable () throws -> PGConnection)? = nil) {
         // The per-file stage is a temporary table: with the default 8 MB of local buffers a large file's
         // stage thrashes (merges ≈ 1.5× slower). Only possible before the session touches a temp table.
         try? connection.execute("SET temp_buffers = '128MB'")
         self.conn = connection
         self.transforms = SendLogTransformRunner(directory: transformsDirectory, settings: settings)
         self.logger = logger
+        self.besideConnection = besideConnection
     }
 
-    /// Connects with a libpq URI or conninfo string.
+    /// Connects with a libpq URI or conninfo string (a second connection for the transforms beside).
     public convenience init(url: String, transformsDirectory: URL, settings: [String: String] = [:], logger: Logger) throws {
         self.init(connection: try PGConnection(url, logger: logger), transformsDirectory: transformsDirectory,
-                  settings: settings, logger: logger)
+                  settings: settings, logger: logger, besideConnection: { try PGConnection(url, logger: logger) })
     }
 
     public func isLoaded(sha256: String) throws -> Bool {
@@ -107,8 +114,43 @@ public final class SendLogPGStore: SendLogStore, @unchecked Sendable {
         return first...last
     }
 
+    /// The transforms in name order on this store's connection, and — with `besideConnection` — the
+    /// ones marked to run beside the others at the same time on a second connection (as a run does:
+    /// PostgreSQL works on both cores). Both lanes finish; the ordered lane's error is thrown first.
     public func runTransforms(from: Day, to: Day) throws -> [(name: String, seconds: Double)] {
-        try transforms.run(on: conn, from: from, to: to, logger: logger)
+        let lanes = try transforms.lanes()
+        guard let besideConnection, !lanes.beside.isEmpty else { return try transforms.run(on: conn, from: from, to: to, logger: logger) }
+        let beside = BesideLane()
+        let runner = transforms, logger = self.logger
+        let thread = Thread {
+            beside.finish(Result {
+                let c = try besideConnection()
+                defer { c.close() }
+                return try runner.run(on: c, from: from, to: to, logger: logger, only: lanes.beside)
+            })
+        }
+        thread.name = "mmetl-transforms-beside"
+        thread.start()
+        let ordered = Result { try transforms.run(on: conn, from: from, to: to, logger: logger, only: lanes.ordered) }
+        let other = beside.wait()
+        return try ordered.get() + other.get()
+    }
+}
+
+/// The result of the lane run on another thread, handed over once.
+private final class BesideLane: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var result: Result<[(name: String, seconds: Double)], any Error>?
+
+    func finish(_ r: Result<[(name: String, seconds: Double)], any Error>) {
+        condition.withLock { result = r; condition.broadcast() }
+    }
+
+    func wait() -> Result<[(name: String, seconds: Double)], any Error> {
+        condition.withLock {
+            while result == nil { condition.wait() }
+            return result!
+        }
     }
 }
 

@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import MMCore
 import MMTestSupport
 import Testing
 @testable import WarehousePG
@@ -28,7 +30,7 @@ import Testing
     @Test func aShippedTransformBesideTheOthersSharesNoTableWithThem() throws {
         let dir = TestDatabase.repositoryRoot.appendingPathComponent("sql/transforms")
         let lanes = try SendLogTransformRunner(directory: dir, settings: [:]).lanes()
-        #expect(lanes.beside.map(\.lastPathComponent) == ["30_fact_benchmarks.sql"])
+        #expect(lanes.beside.map(\.lastPathComponent) == ["20_fact_errors.sql", "30_fact_benchmarks.sql"])
         let written = /(?i)(?:INSERT\s+INTO|DELETE\s+FROM|UPDATE|TRUNCATE)\s+((?:mm|sendlog|etl)\.[a-z_]+)/
         func text(_ file: URL) throws -> String {
             // Comments name tables without reading them.
@@ -74,5 +76,37 @@ import Testing
             SELECT count(*) FROM mm.t_lane a JOIN mm.t_lane b ON a.lane = 'ordered' AND b.lane = 'beside'
             WHERE a.started < b.ended AND b.started < a.ended
             """) == 1)
+    }
+
+    @Test func aSendLogLoadRunsTheBesideLaneOnASecondConnectionWhenItHasOne() throws {
+        let h = try WarehouseHarness("wh_lanes_sendlog")
+        try h.connection.execute("CREATE TABLE mm.t_lane (lane text, pid int, started timestamptz, ended timestamptz)")
+        let record = { (lane: String) in
+            "INSERT INTO mm.t_lane SELECT '\(lane)', pg_backend_pid(), clock_timestamp(), NULL; SELECT pg_sleep(1.5);"
+            + " UPDATE mm.t_lane SET ended = clock_timestamp() WHERE lane = '\(lane)';"
+        }
+        let dir = try folder([
+            "10_ordered.sql": "-- the ordered lane\n" + record("ordered"),
+            "20_beside.sql": "-- mmetl: runs beside the other transforms\n" + record("beside"),
+        ])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try TransformChecksums.register(directory: dir, on: h.connection, logger: nil)
+        let overlapped = """
+            SELECT count(*) FROM mm.t_lane a JOIN mm.t_lane b ON a.lane = 'ordered' AND b.lane = 'beside'
+            WHERE a.started < b.ended AND b.started < a.ended
+            """
+        // Without a second connection: one after the other, on the store's connection.
+        let alone = SendLogPGStore(connection: try h.db.connect(), transformsDirectory: dir, logger: Logger(label: "test"))
+        #expect(try alone.runTransforms(from: Day("2026-11-01")!, to: Day("2026-11-07")!).map(\.name) == ["10_ordered.sql", "20_beside.sql"])
+        #expect(try h.int("SELECT count(DISTINCT pid) FROM mm.t_lane") == 1)
+        #expect(try h.int(overlapped) == 0)
+
+        try h.connection.execute("TRUNCATE mm.t_lane")
+        let url = h.db.url
+        let store = SendLogPGStore(connection: try h.db.connect(), transformsDirectory: dir, logger: Logger(label: "test"),
+                                   besideConnection: { try PGConnection(url) })
+        #expect(try Set(store.runTransforms(from: Day("2026-11-01")!, to: Day("2026-11-07")!).map(\.name)) == ["10_ordered.sql", "20_beside.sql"])
+        #expect(try h.int("SELECT count(DISTINCT pid) FROM mm.t_lane") == 2)
+        #expect(try h.int(overlapped) == 1)
     }
 }

@@ -1,6 +1,9 @@
 -- mm.fact_errors for the WABA-local days [mmetl.from, mmetl.to], from the failed statuses of the
 -- messages of those days; error codes not yet in mm.dim_error_code are added to it first, flagged
 -- is_known = false, with the title as received. Idempotent (delete and insert the range).
+-- It reads only the send log and dimensions (no table another transform writes), and no other
+-- transform reads mm.fact_errors or mm.dim_error_code, so it runs on a connection of its own beside them:
+-- mmetl: runs beside the other transforms
 
 -- Aggregates over a whole send-log file's days fit in memory (hashed, not sorted on disk).
 SET LOCAL work_mem = '256MB';
