@@ -53,6 +53,18 @@ import Testing
         } catch { Issue.record("wrong error \(error)") }
     }
 
+    @Test func sendLogParseThreadsDefaultToTheCoresAndAreBounded() throws {
+        let base = "name: x\ngraph: {}\ndatasets: { catalog: {} }\nwabas: [{ id: \"1\" }]\n"
+        #expect(try PipelineParser.parse(base, file: "f").sendlog.parseThreads == nil)
+        #expect(try PipelineParser.parse(base + "sendlog: { parse_threads: 1 }\n", file: "f").sendlog.parseThreads == 1)
+        do {
+            _ = try PipelineParser.parse(base + "sendlog: { parse_threads: 0 }\n", file: "f.yaml")
+            Issue.record("expected an error")
+        } catch let e as PipelineValidationError {
+            #expect(e.problems.map(\.keyPath) == ["sendlog.parse_threads"])
+        }
+    }
+
     @Test func tokenEnvAndFileAreExclusive() {
         #expect(throws: PipelineValidationError.self) {
             try PipelineParser.parse("name: x\ngraph: { token_env: A, token_file: /x }\ndatasets: { catalog: {} }\nwabas: [{ id: \"1\" }]\n", file: "f")

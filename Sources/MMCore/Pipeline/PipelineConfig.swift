@@ -135,8 +135,10 @@ public struct SendLogSettings: Sendable, Equatable {
     /// Longest send-log line accepted (`max_line_kilobytes`, default 1 MiB); a longer line is
     /// rejected by number without being held in memory.
     public var maxLineBytes: Int = SendLogLimits.defaultMaxLineBytes
+    /// Threads that parse an NDJSON file (`parse_threads`); nil: one per core, at most four.
+    public var parseThreads: Int?
 
-    public init(hashKeyEnv: String, maxLineBytes: Int = SendLogLimits.defaultMaxLineBytes) {
-        self.hashKeyEnv = hashKeyEnv; self.maxLineBytes = maxLineBytes
+    public init(hashKeyEnv: String, maxLineBytes: Int = SendLogLimits.defaultMaxLineBytes, parseThreads: Int? = nil) {
+        self.hashKeyEnv = hashKeyEnv; self.maxLineBytes = maxLineBytes; self.parseThreads = parseThreads
     }
 }

@@ -127,7 +127,8 @@ public enum PipelineParser {
         let s = r.child(top, "sendlog")
         if let s { r.allowOnly(s, "sendlog", PipelineKeys.keys("sendlog")) }
         let sendlog = SendLogSettings(hashKeyEnv: r.string(s, "hash_key_env", path: "sendlog", pattern: isEnvName, hint: "an environment variable name") ?? "MMETL_RECIPIENT_HASH_KEY",
-                                      maxLineBytes: (r.int(s, "max_line_kilobytes", path: "sendlog", range: 1...65_536) ?? 1024) << 10)
+                                      maxLineBytes: (r.int(s, "max_line_kilobytes", path: "sendlog", range: 1...65_536) ?? 1024) << 10,
+                                      parseThreads: r.int(s, "parse_threads", path: "sendlog", range: 1...64))
 
         if !r.problems.isEmpty { throw PipelineValidationError(problems: r.problems) }
         return PipelineConfig(name: name, startDate: startDate, graph: graph, warehouse: warehouse, archive: archive,

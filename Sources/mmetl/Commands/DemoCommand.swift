@@ -67,7 +67,8 @@ struct DemoCommand: AsyncParsableCommand {
             let key = comp.environment[config.sendlog.hashKeyEnv].flatMap { $0.isEmpty ? nil : $0 } ?? "demo-only-not-a-secret"
             let sendlogCode = try await SendLogCommandRunner.run(paths: files, databaseURL: url, hashKey: Array(key.utf8),
                                                                  sqlRoot: try comp.sqlRoot(), settings: Composition.transformSettings(config),
-                                                      maxLineBytes: config.sendlog.maxLineBytes, logger: logger)
+                                                      maxLineBytes: config.sendlog.maxLineBytes,
+                                                      parseThreads: config.sendlog.parseThreads, logger: logger)
             _ = try await warehouse.runTransforms(from: (Day(sim.asOf)! - (days - 1)).description, to: sim.asOf)
 
             say("6/6 what an analyst sees")
