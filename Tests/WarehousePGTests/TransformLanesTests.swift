@@ -53,8 +53,9 @@ import Testing
         }
     }
 
-    @Test func theBesideLaneRunsAtTheSameTimeOnItsOwnConnection() async throws {
-        let h = try WarehouseHarness("wh_lanes")
+    /// Two transforms, each recording its backend and sleeping 1.5 s inside its transaction: an
+    /// ordered one and one marked to run beside (`besideName`), registered on `h`'s database.
+    private func sleepingLanes(_ h: WarehouseHarness, besideName: String) throws -> URL {
         try h.connection.execute("CREATE TABLE mm.t_lane (lane text, pid int, started timestamptz, ended timestamptz)")
         let record = { (lane: String) in
             "INSERT INTO mm.t_lane SELECT '\(lane)', pg_backend_pid(), clock_timestamp(), NULL; SELECT pg_sleep(1.5);"
@@ -62,44 +63,39 @@ import Testing
         }
         let dir = try folder([
             "10_ordered.sql": "-- the ordered lane\n" + record("ordered"),
-            "30_beside.sql": "-- mmetl: runs beside the other transforms\n" + record("beside"),
+            besideName: "-- mmetl: runs beside the other transforms\n" + record("beside"),
         ])
+        try TransformChecksums.register(directory: dir, on: h.connection, logger: nil)
+        return dir
+    }
+
+    /// The lanes overlapped when each began before the other ended: 1, else 0.
+    private static let overlapped = """
+        SELECT count(*) FROM mm.t_lane a JOIN mm.t_lane b ON a.lane = 'ordered' AND b.lane = 'beside'
+        WHERE a.started < b.ended AND b.started < a.ended
+        """
+
+    @Test func theBesideLaneRunsAtTheSameTimeOnItsOwnConnection() async throws {
+        let h = try WarehouseHarness("wh_lanes")
+        let dir = try sleepingLanes(h, besideName: "30_beside.sql")
         defer { try? FileManager.default.removeItem(at: dir) }
         let warehouse = h.otherWarehouse(transforms: dir)
         defer { warehouse.close() }
-        try TransformChecksums.register(directory: dir, on: h.connection, logger: nil)
         let timings = try await warehouse.runTransforms(from: "2026-11-01", to: "2026-11-07")
         #expect(Set(timings.keys) == ["10_ordered.sql", "30_beside.sql"])
         #expect(try h.int("SELECT count(DISTINCT pid) FROM mm.t_lane") == 2)
-        // Each lane slept 1.5 s inside its transaction: they overlapped when each began before the other ended.
-        #expect(try h.int("""
-            SELECT count(*) FROM mm.t_lane a JOIN mm.t_lane b ON a.lane = 'ordered' AND b.lane = 'beside'
-            WHERE a.started < b.ended AND b.started < a.ended
-            """) == 1)
+        #expect(try h.int(Self.overlapped) == 1)
     }
 
     @Test func aSendLogLoadRunsTheBesideLaneOnASecondConnectionWhenItHasOne() throws {
         let h = try WarehouseHarness("wh_lanes_sendlog")
-        try h.connection.execute("CREATE TABLE mm.t_lane (lane text, pid int, started timestamptz, ended timestamptz)")
-        let record = { (lane: String) in
-            "INSERT INTO mm.t_lane SELECT '\(lane)', pg_backend_pid(), clock_timestamp(), NULL; SELECT pg_sleep(1.5);"
-            + " UPDATE mm.t_lane SET ended = clock_timestamp() WHERE lane = '\(lane)';"
-        }
-        let dir = try folder([
-            "10_ordered.sql": "-- the ordered lane\n" + record("ordered"),
-            "20_beside.sql": "-- mmetl: runs beside the other transforms\n" + record("beside"),
-        ])
+        let dir = try sleepingLanes(h, besideName: "20_beside.sql")
         defer { try? FileManager.default.removeItem(at: dir) }
-        try TransformChecksums.register(directory: dir, on: h.connection, logger: nil)
-        let overlapped = """
-            SELECT count(*) FROM mm.t_lane a JOIN mm.t_lane b ON a.lane = 'ordered' AND b.lane = 'beside'
-            WHERE a.started < b.ended AND b.started < a.ended
-            """
         // Without a second connection: one after the other, on the store's connection.
         let alone = SendLogPGStore(connection: try h.db.connect(), transformsDirectory: dir, logger: Logger(label: "test"))
         #expect(try alone.runTransforms(from: Day("2026-11-01")!, to: Day("2026-11-07")!).map(\.name) == ["10_ordered.sql", "20_beside.sql"])
         #expect(try h.int("SELECT count(DISTINCT pid) FROM mm.t_lane") == 1)
-        #expect(try h.int(overlapped) == 0)
+        #expect(try h.int(Self.overlapped) == 0)
 
         try h.connection.execute("TRUNCATE mm.t_lane")
         let url = h.db.url
@@ -107,6 +103,6 @@ import Testing
                                    besideConnection: { try PGConnection(url) })
         #expect(try Set(store.runTransforms(from: Day("2026-11-01")!, to: Day("2026-11-07")!).map(\.name)) == ["10_ordered.sql", "20_beside.sql"])
         #expect(try h.int("SELECT count(DISTINCT pid) FROM mm.t_lane") == 2)
-        #expect(try h.int(overlapped) == 1)
+        #expect(try h.int(Self.overlapped) == 1)
     }
 }
