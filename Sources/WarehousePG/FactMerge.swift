@@ -61,8 +61,15 @@ package enum FactMerge {
                 try connection.query("SELECT set_config('enable_nestloop', $1, true)", [rows >= hashJoinThreshold ? "off" : "on"])
                 let merged = try connection.query(plan.merge, parameters)
                 outcome.stats.updated = try merged.int64(0, "updated") ?? 0
-                outcome.stats.revisions = outcome.stats.updated
+                outcome.stats.revisions = try merged.int64(0, "revisions") ?? 0
                 outcome.stats.inserted = try merged.int64(0, "inserted") ?? 0
+                guard outcome.stats.revisions == outcome.stats.updated else {
+                    // Rolls the slice back: a record without its update (or the reverse) is never committed.
+                    throw PGError(kind: .server, message: """
+                        updated \(outcome.stats.updated) rows but recorded \(outcome.stats.revisions) revisions: \
+                        another session changed rows of the slice during the merge
+                        """, context: "merging \(staged.table.name)")
+                }
             }
             outcome.stats.unchanged = rows - outcome.stats.updated - outcome.stats.inserted
         }

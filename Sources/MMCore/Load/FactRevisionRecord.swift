@@ -54,10 +54,10 @@ public struct FactRevisionRecord: Sendable, Hashable {
         return "ARRAY[" + (keys + old + new).joined(separator: ", ") + "]::text[]"
     }
 
-    /// INSERT of the records of `rows` (a relation with `waba_id`, `day` and `revision_values`, one
-    /// row per changed fact row) by run `runID` (an SQL expression), one per WABA and day;
-    /// RETURNING each record's `revisions` (its changed rows).
-    public func record(from rows: String, runID: String) -> String {
+    /// INSERT of the records of the rows of `relation` (alias `c`, see the type's comment) meeting
+    /// `condition`, written by run `runID` (an SQL expression): one per WABA and day, RETURNING each
+    /// record's `revisions` (its changed rows).
+    public func record(from relation: String, where condition: String, runID: String) -> String {
         let keys = keyColumns.map { "'\($0.name)'" }.joined(separator: ", ")
         let values = table.valueColumns.map { "'\($0.name)'" }.joined(separator: ", ")
         return """
@@ -66,7 +66,7 @@ public struct FactRevisionRecord: Sendable, Hashable {
                    (SELECT layout_id FROM etl.fact_revision_layouts
                     WHERE table_name = '\(table.name)' AND key_columns = ARRAY[\(keys)]::text[] AND value_columns = ARRAY[\(values)]::text[]),
                    array_agg(nextval('etl.fact_revision_id_seq')), array_agg(revision_values), \(runID), now()
-            FROM \(rows)
+            FROM (SELECT c.waba_id, c.day, \(rowValues("c")) AS revision_values FROM \(relation) c WHERE \(condition)) changed
             GROUP BY waba_id, day
             RETURNING cardinality(revision_ids) AS revisions
             """
