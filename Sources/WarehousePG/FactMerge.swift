@@ -32,7 +32,7 @@ package struct MergeOutcome: Sendable {
 /// are staged (`SliceStaging`): deduplicate the staging table when a key may repeat, ANALYZE it;
 /// when the fact holds no row of the slice's WABA in the staged days (an EXISTS probe of the data,
 /// not the ledger), insert everything; else update changed rows (with revisions) and insert new
-/// ones. Then finalize the window's settled days.
+/// ones in one statement. Then finalize the window's settled days.
 package enum FactMerge {
     /// From this many staged rows on, the merge joins staging and fact by hashing instead of one
     /// primary-key probe per staged row. The planner prices a probe of the 9-column key far below
@@ -59,11 +59,17 @@ package enum FactMerge {
                 outcome.stats.inserted = Int64(try connection.query(plan.insertAll, parameters).affectedRows ?? 0)
             } else {
                 try connection.query("SELECT set_config('enable_nestloop', $1, true)", [rows >= hashJoinThreshold ? "off" : "on"])
-                let updated = Int64(try connection.query(plan.updateChanged, parameters).affectedRows ?? 0)
-                let inserted = Int64(try connection.query(plan.insertNew, parameters).affectedRows ?? 0)
-                outcome.stats.updated = updated
-                outcome.stats.revisions = updated
-                outcome.stats.inserted = inserted
+                let merged = try connection.query(plan.merge, parameters)
+                outcome.stats.updated = try merged.int64(0, "updated") ?? 0
+                outcome.stats.revisions = try merged.int64(0, "revisions") ?? 0
+                outcome.stats.inserted = try merged.int64(0, "inserted") ?? 0
+                guard outcome.stats.revisions == outcome.stats.updated else {
+                    // Rolls the slice back: a record without its update (or the reverse) is never committed.
+                    throw PGError(kind: .server, message: """
+                        updated \(outcome.stats.updated) rows but recorded \(outcome.stats.revisions) revisions: \
+                        another session changed rows of the slice during the merge
+                        """, context: "merging \(staged.table.name)")
+                }
             }
             outcome.stats.unchanged = rows - outcome.stats.updated - outcome.stats.inserted
         }

@@ -100,11 +100,14 @@ extension PGWarehouse {
     /// Settings for this transaction's merge statements: memory for hash joins of a large staging
     /// table against the facts; no merge joins (the planner picks them for a presorted primary key,
     /// but sorting a million staged 9-column keys costs more than hashing them); no JIT (compiling
-    /// the wide merge statements costs more than it saves at these sizes).
+    /// the wide merge statements costs more than it saves at these sizes); statistics of the
+    /// staging tables from a sample of 3,000 rows (`default_statistics_target` 10: what the merge's
+    /// plan depends on, the row count and the keys' distinct counts, needs no more; the default
+    /// sample of 30,000 rows took 0.36 s of a 200,000-row slice's ANALYZE, this one 0.04 s).
     private func tuneMerge(on connection: PGConnection) throws {
         try connection.query("""
             SELECT set_config('work_mem', $1, true), set_config('enable_mergejoin', 'off', true),
-                   set_config('jit', 'off', true)
+                   set_config('jit', 'off', true), set_config('default_statistics_target', '10', true)
             """, [mergeWorkMem])
     }
 

@@ -103,10 +103,13 @@ import WarehousePG
             let third = try await h.engine(config).run(.nightly(asOf: later), command: "run", argsJSON: "{}")
             #expect(third.verdict.exitCode == 0)
             #expect(third.totals.revisions > 0)
-            let oldest = try h.scalar("SELECT min(key->>'day')::text FROM etl.fact_revisions WHERE table_name = 'mm.fact_template_daily'")
+            let oldest = try h.scalar("SELECT min(day)::text FROM etl.fact_revisions WHERE table_name = 'mm.fact_template_daily'")
             #expect(oldest != nil)
             if let oldest, let d = Day(oldest) { #expect(d >= Day(Self.asOf)! - 10) }
             #expect(try Int(h.scalar("SELECT count(*)::text FROM etl.fact_revisions") ?? "0")! > 0)
+            // Every revision the run items count is recorded, once.
+            #expect(try h.scalar("SELECT sum(cardinality(revision_ids))::text FROM etl.fact_revisions") == String(third.totals.revisions))
+            #expect(try h.scalar("SELECT count(DISTINCT revision_id)::text FROM mm.v_fact_revisions") == String(third.totals.revisions))
             #expect(try h.scalar("SELECT count(*)::text FROM mm.fact_template_daily WHERE revision > 0 AND day < '\((Day(Self.asOf)! - 10).description)'") == "0")
             // Days before (as-of − settle days) are final.
             #expect(try h.scalar("SELECT bool_and(is_final)::text FROM mm.fact_template_daily WHERE day < '\((later - 10).description)'") == "true")

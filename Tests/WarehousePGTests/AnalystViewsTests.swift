@@ -198,6 +198,8 @@ struct AnalystViewsTests {
         }
     }
 
+    static let revisedKey = #"{"day": "2026-11-22", "product": "mm_api", "waba_id": "wBR", "template_id": "t1"}"#
+
     @Test func freshnessAndRevisionsForTheAnalystRole() throws {
         let t = try SendLogTestDB.make("av_fresh")
         defer { t.close() }
@@ -209,9 +211,19 @@ struct AnalystViewsTests {
                 (8, 'wBR', 'templates', '2026-11-13', '2026-11-23', 'failed', NULL, '2026-11-24 02:00Z');
             INSERT INTO etl.watermarks (pipeline, waba_id, dataset, watermark) VALUES
                 ('p', 'wBR', 'pricing', '2026-11-23'), ('p', 'wBR', 'templates', '2026-11-22');
-            INSERT INTO etl.fact_revisions (table_name, key, old_values, new_values, run_id, changed_at) VALUES
-                ('mm.fact_template_daily', '{"waba_id": "wBR", "template_id": "t1", "product": "mm_api", "day": "2026-11-22"}',
-                 '{"read": 4, "url_clicks": 1}', '{"read": 6, "url_clicks": 2}', 7, '2026-11-25 02:00Z');
+            -- One revision of a template day, as the loader records it: key values, then the old and
+            -- the new value of each value column (NULL where unchanged).
+            INSERT INTO etl.fact_revisions (table_name, waba_id, day, layout_id, revision_ids, revision_values, run_id, changed_at)
+            SELECT 'mm.fact_template_daily', 'wBR', '2026-11-22', l.layout_id, '{41}',
+                   ARRAY[ARRAY(SELECT CASE i WHEN 1 THEN 't1' WHEN 2 THEN 'mm_api'
+                                             WHEN 2 + p.read THEN '4' WHEN 2 + p.clicks THEN '1'
+                                             WHEN 2 + p.n + p.read THEN '6' WHEN 2 + p.n + p.clicks THEN '2' END
+                               FROM generate_series(1, 2 + 2 * p.n) i ORDER BY i)],
+                   7, '2026-11-25 02:00Z'
+            FROM etl.fact_revision_layouts l
+            CROSS JOIN LATERAL (SELECT array_position(l.value_columns, 'read') AS read, array_position(l.value_columns, 'url_clicks') AS clicks,
+                                       cardinality(l.value_columns) AS n) p
+            WHERE l.table_name = 'mm.fact_template_daily';
             SET ROLE mmetl_analyst;
             """)
         defer { try? t.conn.execute("RESET ROLE") }
@@ -223,9 +235,11 @@ struct AnalystViewsTests {
             """) == [["pricing", "2026-11-23", "1", "7", "false", "2", "1", "0.5"],
                      ["templates", "2026-11-22", "2", nil, "true", "2", "0", "0"]])
         #expect(try t.rows("""
-            SELECT column_name, old_value::text, new_value::text, change::text, days_after_day::text, waba_id, day::text
+            SELECT column_name, old_value::text, new_value::text, change::text, days_after_day::text, waba_id, day::text,
+                   revision_id::text, template_id, product, fact_key::text
             FROM mm.v_fact_revisions ORDER BY column_name
-            """) == [["read", "4", "6", "2", "3", "wBR", "2026-11-22"], ["url_clicks", "1", "2", "1", "3", "wBR", "2026-11-22"]])
+            """) == [["read", "4", "6", "2", "3", "wBR", "2026-11-22", "41", "t1", "mm_api", Self.revisedKey],
+                     ["url_clicks", "1", "2", "1", "3", "wBR", "2026-11-22", "41", "t1", "mm_api", Self.revisedKey]])
         // …and nothing in etl or sendlog.
         for table in ["etl.runs", "etl.fact_revisions", "etl.watermarks", "sendlog.messages", "sendlog.statuses"] {
             #expect(throws: (any Error).self, "\(table)") { _ = try t.conn.query("SELECT 1 FROM \(table) LIMIT 1") }

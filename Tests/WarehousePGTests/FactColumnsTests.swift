@@ -24,11 +24,9 @@ import Testing
             #expect(loaded == Set(table.columns.map(\.name)), "\(table.name)")
             for column in table.columns {
                 let type = database[column.name] ?? "missing"
-                switch column.stagingType {
-                case "bigint" where column.conversion != nil: #expect(type == "timestamp with time zone", "\(table.name).\(column.name)")
-                case "text": #expect(type == "text", "\(table.name).\(column.name)")
-                default: #expect(type == column.stagingType, "\(table.name).\(column.name)")
-                }
+                let expected = column.factType == "timestamptz" ? "timestamp with time zone" : column.factType
+                #expect(type == expected, "\(table.name).\(column.name)")
+                #expect((column.conversion == nil) == (column.factType == column.stagingType), "\(table.name).\(column.name)")
             }
             let key = try h.rows("""
                 SELECT a.attname::text AS name FROM pg_index i

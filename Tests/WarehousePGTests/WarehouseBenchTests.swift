@@ -19,6 +19,8 @@ import WarehousePG
         #expect(report.phases.allSatisfy { $0.rows == rows && $0.seconds > 0 })
         let db2 = try db.connect()
         #expect(try db2.query("SELECT count(*) FROM mm.fact_pricing").int64(0, 0) == Int64(rows))
-        #expect(try db2.query("SELECT count(*) FROM etl.fact_revisions").int64(0, 0) == Int64(rows))
+        // One revision per changed row, recorded per WABA and day.
+        #expect(try db2.query("SELECT sum(cardinality(revision_ids)) FROM etl.fact_revisions").int64(0, 0) == Int64(rows))
+        #expect(try db2.query("SELECT count(*) FROM mm.v_fact_revisions").int64(0, 0) == Int64(rows))
     }
 }

@@ -107,14 +107,21 @@ import Testing
         #expect(try h.int("SELECT count(*) FROM mm.fact_template_daily WHERE revision = 0 AND run_id = $1 AND last_fetched_at = first_fetched_at", [run1]) == 37)
 
         let revision = try h.rows("""
-            SELECT key::text AS key, old_values::text AS old, new_values::text AS new, run_id FROM etl.fact_revisions
-            WHERE table_name = 'mm.fact_template_daily' AND key->>'day' = '2026-11-03'
+            SELECT fact_key::text AS key, jsonb_object_agg(column_name, old_value)::text AS old,
+                   jsonb_object_agg(column_name, new_value)::text AS new, min(run_id) AS run_id
+            FROM mm.v_fact_revisions
+            WHERE fact_table = 'mm.fact_template_daily' AND day = '2026-11-03'
+            GROUP BY revision_id, fact_key
             """)
         #expect(revision.count == 1)
         #expect(try revision.string(0, "key") == #"{"day": "2026-11-03", "product": "mm_api", "waba_id": "102290129340398", "template_id": "991000"}"#)
         #expect(try revision.string(0, "old") == #"{"delivered": 9, "amount_spent": 0.1}"#)
         #expect(try revision.string(0, "new") == #"{"delivered": 14, "amount_spent": null}"#)
-        #expect(try h.int("SELECT count(*) FROM etl.fact_revisions WHERE table_name = 'mm.fact_conversions' AND old_values ? 'value'") == 3)
+        #expect(try revision.int64(0, "run_id") == run2)
+        #expect(try h.int("SELECT count(*) FROM mm.v_fact_revisions WHERE fact_table = 'mm.fact_conversions' AND column_name = 'value'") == 3)
+        // Recorded per fact, WABA and day: the 3 days of each fact, 6 revisions in all.
+        #expect(try h.int("SELECT count(*) FROM etl.fact_revisions") == 6)
+        #expect(try h.int("SELECT sum(cardinality(revision_ids)) FROM etl.fact_revisions") == 6)
 
         // Days before 2026-11-01 are final now, later ones are not; nothing else was rewritten.
         #expect(try h.int("SELECT count(*) FROM mm.fact_template_daily WHERE is_final <> (day < '2026-11-01')") == 0)

@@ -14,9 +14,13 @@ public struct FactColumn: Sendable, Hashable {
     public var stagingType: String
     /// SQL turning the staging column (qualified by `s.`) into the fact's value; `s.<name>` when nil.
     public var conversion: String?
+    /// The fact column's SQL type (`text`, `date`, `bigint`, `numeric`, `timestamptz`).
+    public var factType: String
 
-    public init(_ name: String, _ role: Role, _ stagingType: String, conversion: String? = nil) {
+    /// - Parameter factType: the fact column's type when the conversion changes it; the staging type otherwise.
+    public init(_ name: String, _ role: Role, _ stagingType: String, conversion: String? = nil, factType: String? = nil) {
         self.name = name; self.role = role; self.stagingType = stagingType; self.conversion = conversion
+        self.factType = factType ?? stagingType
     }
 
     /// The expression reading this column from staging alias `s`.
@@ -47,15 +51,15 @@ public struct FactTable: Sendable, Hashable {
 }
 
 extension FactTable {
-    private static func epoch(_ name: String) -> FactColumn {
-        FactColumn(name, .value, "bigint", conversion: "to_timestamp(s.\(name))")
+    private static func epoch(_ name: String, _ role: FactColumn.Role = .value) -> FactColumn {
+        FactColumn(name, role, "bigint", conversion: "to_timestamp(s.\(name))", factType: "timestamptz")
     }
 
     /// `mm.fact_pricing`. Bucket bounds are staged as epoch seconds.
     public static let pricing = FactTable(name: "mm.fact_pricing", stagingName: "mmetl_stg_fact_pricing", columns: [
         FactColumn("waba_id", .key, "text"),
         FactColumn("granularity", .key, "text"),
-        FactColumn("bucket_start", .key, "bigint", conversion: "to_timestamp(s.bucket_start)"),
+        epoch("bucket_start", .key),
         FactColumn("phone_number", .key, "text"),
         FactColumn("country", .key, "text"),
         FactColumn("pricing_category", .key, "text"),

@@ -14,9 +14,11 @@ def statement_label(sql):
     m = re.search(r"\b(mm\.\w+|etl\.\w+|staging\.\w+|sendlog\.\w+|pg_temp\.\w+|bm_\w+|mmetl_stg_\w+)", text)
     fact = re.search(r"\bmm\.(fact_\w+)", text)
     if "UPDATE" in text and "fact_revisions" in text and verb == "WITH" and fact:
-        return f"merge: update changed {fact.group(1)}"
+        return f"merge: update changed, insert new {fact.group(1)}"
     if verb == "INSERT" and "NOT EXISTS" in text and fact:
         return f"merge: insert new {fact.group(1)}"
+    if verb == "INSERT" and "mmetl_stg_" in text and fact:
+        return f"merge: insert all {fact.group(1)}"
     if verb == "UPDATE" and "SET is_final = true" in text and fact:
         return f"merge: finalize {fact.group(1)}"
     if verb == "SELECT" and "set_config" in text:
