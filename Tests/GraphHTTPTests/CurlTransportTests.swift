@@ -238,7 +238,10 @@ struct CurlTransportTests {
         defer { server.stop() }
         let transport = try CurlTransport(maxConnections: 1)
         let task = Task { try await transport.send(request(server, "/slow")) }
-        try await eventually { server.requests.count == 1 }
+        // The waits are long on purpose: with two cores and every suite running at once, a task may
+        // wait for a thread of the cooperative pool for tens of seconds. Promptness is timed below,
+        // from the cancel to the hang-up, both instants taken off that pool.
+        try await eventually(.seconds(180)) { server.requests.count == 1 }
         // A second request waits for the only connection; cancelling it must not wedge the pool.
         let waiting = Task { try await transport.send(request(server, "/json")) }
         // Cancel from a plain thread, so a busy cooperative pool (other suites) cannot delay it.
@@ -252,7 +255,7 @@ struct CurlTransportTests {
         await #expect(throws: CancellationError.self) { try await waiting.value }
         // libcurl notices at its next progress tick (at least once a second) and drops the
         // connection; the server would have answered after 10 s. Timed at the server.
-        try await eventually { !server.hangups.isEmpty }
+        try await eventually(.seconds(180)) { !server.hangups.isEmpty }
         let hangup = try #require(server.hangupInstants.first) - #require(cancelledAt.value)
         #expect(hangup < .seconds(5), "client hung up \(hangup) after the cancel")
         // The pool still works afterwards, on a fresh connection, with the right response.
