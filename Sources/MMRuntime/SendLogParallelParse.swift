@@ -9,8 +9,10 @@ import MMCore
 ///
 /// NDJSON lines stand alone, so they go to the workers. A CSV record can span lines, so a CSV file
 /// is parsed on the calling thread, as is a file whose format is sniffed, up to its first
-/// non-blank line (it then goes on in parallel when that line says NDJSON). Memory stays constant:
-/// at most `2 × workers` batches wait, and a part holds one batch's rows.
+/// non-blank line (it then goes on in parallel when that line says NDJSON). Memory stays bounded
+/// whatever the file: a batch ends at `batchLines` lines or once it holds `batchBytes` (one line
+/// may take it over by up to `sendlog.max_line_kilobytes`), at most `2 × workers` batches wait, and
+/// a part holds one batch's rows.
 ///
 /// The counts, the records, the rejects and their line numbers are those of
 /// `SendLogParser.parseFile`. A failure of any thread (a corrupt gzip, a lost connection) stops
@@ -18,12 +20,15 @@ import MMCore
 struct SendLogParallelParse: Sendable {
     /// Threads that parse and encode.
     let workers: Int
-    /// Lines in a batch handed to one worker.
+    /// Lines in a batch handed to one worker, at most.
     let batchLines: Int
+    /// Bytes after which a batch ends, whatever its number of lines.
+    let batchBytes: Int
 
-    init(workers: Int, batchLines: Int = 2048) {
+    init(workers: Int, batchLines: Int = 2048, batchBytes: Int = 1 << 20) {
         self.workers = max(1, workers)
         self.batchLines = max(1, batchLines)
+        self.batchBytes = max(1, batchBytes)
     }
 
     /// Workers for this machine: one per core, at most four (PostgreSQL needs a core for the COPY).
@@ -35,7 +40,7 @@ struct SendLogParallelParse: Sendable {
         var counts = SendLogFileCounts()
         let direct = InterruptibleSink(sink, interruption)
         let pool = WorkerPool(sink: sink, hasher: hasher, maxLineBytes: maxLineBytes, capacity: 2 * workers)
-        var batch = LineBatch()
+        var batch = LineBatch(capacity: batchBytes)
         do {
             try source.forEachLine(maxLineBytes: maxLineBytes) { slice, length in
                 counts.lines += 1
@@ -48,10 +53,10 @@ struct SendLogParallelParse: Sendable {
                 }
                 if !pool.started { pool.start(workers) }
                 batch.append(slice, length: length, number: counts.lines)
-                if batch.count >= batchLines {
+                if batch.count >= batchLines || batch.bytes.count >= batchBytes {
                     if let reason = interruption.reason { throw RunInterrupted(reason: reason) }
                     try pool.put(batch)
-                    batch = LineBatch()
+                    batch = LineBatch(capacity: batchBytes)
                 }
             }
             if batch.count > 0 { try pool.put(batch) }
@@ -78,7 +83,7 @@ private struct LineBatch: @unchecked Sendable {
     var lines: [(start: Int, count: Int, length: Int, number: Int)] = []
     var count: Int { lines.count }
 
-    init() { bytes.reserveCapacity(1 << 20) }
+    init(capacity: Int) { bytes.reserveCapacity(capacity) }
 
     mutating func append(_ slice: ArraySlice<UInt8>, length: Int, number: Int) {
         lines.append((bytes.count, slice.count, length, number))

@@ -95,6 +95,25 @@ struct SendLogParallelParseTests {
         }
     }
 
+    @Test func aBatchAlsoEndsAtItsByteLimit() throws {
+        let lines = Self.file(1000)
+        let (expectedCounts, expected) = try Self.sequential(lines, format: .ndjson)
+        let sink = Recorder()
+        let counts = try SendLogParallelParse(workers: 2, batchLines: 10_000, batchBytes: 4096)
+            .parseFile(Source(lines), format: .ndjson, hasher: Self.hasher, maxLineBytes: 200, into: sink, interruption: Interruption())
+        #expect(counts == expectedCounts)
+        #expect(sink.written.withLock { $0 }.sorted() == expected.sorted())
+        // Each batch ends on the line that takes it to 4,096 bytes or more.
+        var batches = 0, bytes = 0
+        for line in lines {
+            bytes += min(line.utf8.count, line.utf8.count > 200 ? 64 : line.utf8.count)
+            if bytes >= 4096 { batches += 1; bytes = 0 }
+        }
+        if bytes > 0 { batches += 1 }
+        #expect(sink.appends.withLock { $0 } == batches)
+        #expect(batches > 10)
+    }
+
     @Test func aCSVFileStaysOnTheReadingThread() throws {
         let lines = ["wamid,status,timestamp,waba_id", "w1,sent,1795521600,7", "\"w2", "\",read,1795521601,7", "w3,bad,,7"]
         let (expectedCounts, expected) = try Self.sequential(lines, format: .sniff)
