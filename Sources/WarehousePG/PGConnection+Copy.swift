@@ -2,8 +2,9 @@ import CLibPQ
 import Foundation
 
 extension PGConnection {
-    /// Streams rows into `COPY … FROM STDIN` (text format): `producer` writes them through a
-    /// `PGCopyWriter`; returns the row count the server reports.
+    /// Streams rows into `COPY … FROM STDIN`: `producer` writes them through a `PGCopyWriter` of
+    /// `format` (which `sql` must name: `WITH (FORMAT binary)` for `.binary`); returns the row count
+    /// the server reports.
     ///
     /// When `producer` throws, the COPY is ended with an error message (`PQputCopyEnd`) so the
     /// server aborts it and keeps no row; the producer's error is rethrown and the connection
@@ -15,7 +16,8 @@ extension PGConnection {
     /// - Throws: the producer's error; `PGError` (`.copy`, with SQLSTATE) when the server rejects a
     ///   row; `.usage` when `sql` is not a COPY FROM STDIN.
     @discardableResult
-    public func copyIn(sql: String, chunkSize: Int = 128 * 1024, producer: (PGCopyWriter) throws -> Void) throws -> Int {
+    public func copyIn(sql: String, format: PGCopyFormat = .text, chunkSize: Int = 128 * 1024,
+                       producer: (PGCopyWriter) throws -> Void) throws -> Int {
         try withHandle(context: "COPY") { conn in
             let context = summarize(sql)
             guard let start = PQexec(conn, sql) else { throw connectionError(conn, context: context) }
@@ -29,7 +31,7 @@ extension PGConnection {
             }
             PQclear(start)
 
-            let writer = PGCopyWriter(conn: conn, chunkSize: chunkSize, context: "\(context) on \(target)")
+            let writer = PGCopyWriter(conn: conn, format: format, chunkSize: chunkSize, context: "\(context) on \(target)")
             do {
                 try producer(writer)
                 try writer.finish()

@@ -1,3 +1,5 @@
+import Foundation
+
 /// PostgreSQL COPY text format, appended straight into a byte buffer (the COPY hot path).
 ///
 /// A row is fields separated by a tab and ended by a newline. In a field, backslash, tab, newline
@@ -91,6 +93,29 @@ public enum PGCopyText {
         if run > 0 {
             (destination + written).update(from: source + runStart, count: run)
             written += run
+        }
+        return written
+    }
+
+    /// Copies `bytes` to `destination`, which must have room for `3 * bytes.count` bytes, each NUL
+    /// replaced by U+FFFD (binary COPY: no escapes, but text still cannot hold NUL); returns the
+    /// bytes written.
+    @inlinable
+    public static func writeReplacingNUL(_ bytes: UnsafeBufferPointer<UInt8>, to destination: UnsafeMutablePointer<UInt8>) -> Int {
+        guard let source = bytes.baseAddress else { return 0 }
+        guard memchr(source, 0, bytes.count) != nil else {
+            destination.update(from: source, count: bytes.count)
+            return bytes.count
+        }
+        var written = 0
+        for byte in bytes {
+            if byte == 0 {
+                destination[written] = 0xEF; destination[written + 1] = 0xBF; destination[written + 2] = 0xBD
+                written += 3
+            } else {
+                destination[written] = byte
+                written += 1
+            }
         }
         return written
     }

@@ -1,15 +1,20 @@
 import MMCore
 
-/// Streams parsed send-log lines into the per-file stage table (`SendLogStage`) through one COPY:
-/// sends (`s`), statuses (`t`) and rejects (`r`) share the table, so a single COPY carries the
-/// whole file in constant memory. Its parts encode rows in memory (`PGCopyWriter.inMemory()`),
-/// so several threads can encode one file's rows while one at a time appends them to the COPY.
+/// Streams parsed send-log lines into the per-file stage table (`SendLogMergeSQL.createStage`)
+/// through one binary COPY: sends (`s`), statuses (`t`) and rejects (`r`) share the table, so a
+/// single COPY carries the whole file in constant memory. Its parts encode rows in memory
+/// (`PGCopyWriter.inMemory(format: .binary)`), so several threads can encode one file's rows while
+/// one at a time appends them to the COPY.
+///
+/// Binary, because the stage COPY is the server's work while mmetl parses: a timestamp, a line
+/// number or an error-code array in binary form needs no parsing there (measured on a stage of
+/// 1.06 M rows: 4.9 s as text, 2.8–3.6 s as binary).
 final class SendLogCopySink: SendLogPartedSink {
     private let writer: PGCopyWriter
 
     init(writer: PGCopyWriter) { self.writer = writer }
 
-    func makePart() -> any SendLogSink { SendLogCopySink(writer: .inMemory()) }
+    func makePart() -> any SendLogSink { SendLogCopySink(writer: .inMemory(format: .binary)) }
 
     func append(_ part: any SendLogSink) throws {
         guard let part = part as? SendLogCopySink else { preconditionFailure("a part of another sink") }
@@ -23,7 +28,7 @@ final class SendLogCopySink: SendLogPartedSink {
             writer.field(s.wabaID); writer.field(s.phoneNumberID); writer.field(s.templateID); writer.field(s.templateName)
             writer.field(s.language); writer.field(s.recipientHash); writer.field(s.recipientCountry); writer.field(s.endpoint)
             writer.field(s.productPolicy); writer.field(s.messageActivitySharing); writer.field(s.campaign)
-            writer.field(SendLogTime.postgresText(micros: s.sentAt))
+            writer.timestamp(micros: s.sentAt)
             for _ in 0..<12 { writer.null() }  // status … raw, last_key
         case .status(let t):
             writer.field("t"); writer.field(line); writer.field(t.wamid)
@@ -31,14 +36,15 @@ final class SendLogCopySink: SendLogPartedSink {
             for _ in 0..<3 { writer.null() }  // template_id, template_name, language
             writer.field(t.recipientHash); writer.field(t.recipientCountry)
             for _ in 0..<4 { writer.null() }  // endpoint, product_policy, message_activity_sharing, campaign
-            writer.field(SendLogTime.postgresText(micros: t.timestamp))
+            writer.timestamp(micros: t.timestamp)
             writer.field(t.status); writer.field(t.pricingCategory); writer.field(t.pricingType); writer.field(t.pricingModel)
             writer.field(t.billable); writer.field(t.originType); writer.field(t.route.rawValue)
             if t.errors.isEmpty {
                 writer.null(); writer.null()
             } else {
-                writer.field("{" + t.errors.map { $0.code.map(String.init) ?? "NULL" }.joined(separator: ",") + "}")
-                writer.field(Self.errorsJSON(t.errors))
+                // Codes are 32-bit: the parser keeps no other (`StatusError.code`).
+                writer.int4Array(t.errors.map { $0.code.map { Int32(clamping: $0) } })
+                writer.jsonb(Self.errorsJSON(t.errors))
             }
             writer.null(); writer.null()  // reason, raw
             writer.field(LatestStatusKey.key(micros: t.timestamp, status: t.status))

@@ -38,7 +38,7 @@ enum SendLogMergeSQL {
         COPY sendlog_stage (kind, line, wamid, waba_id, phone_number_id, template_id, template_name, language,
             recipient_hash, recipient_country, endpoint, product_policy, message_activity_sharing, campaign, at,
             status, pricing_category, pricing_type, pricing_model, billable, origin_type, route, error_codes, errors,
-            reason, raw, last_key) FROM STDIN
+            reason, raw, last_key) FROM STDIN WITH (FORMAT binary)
         """
 
     /// Takes every held record back into the stage (they load now if their WABA resolves).

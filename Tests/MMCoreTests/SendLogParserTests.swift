@@ -154,6 +154,29 @@ struct SendLogCSVTests {
         for r in rejects { #expect(!r.raw.contains("15112345678"), "leaked: \(r.raw)") }
     }
 
+    /// `sendlog.statuses.error_codes` is `integer[]`: a code beyond 32 bits once failed the whole
+    /// file at the database. A flattened code now rejects its line, naming the field; a webhook's
+    /// error keeps its title and details with no code, as a non-numeric code always did.
+    @Test func errorCodesBeyond32BitsRejectTheFlattenedLineAndAreDroppedFromAWebhook() {
+        let text = "kind,wamid,status,timestamp,error_code,error_title\n"
+            + "status,w1,failed,1795514400,2147483647,max\n"
+            + "status,w2,failed,1795514400,2147483648,over\n"
+            + "status,w3,failed,1795514400,-2147483649,under\n"
+        let (items, rejects) = parseAll(text, format: .csv)
+        guard case .status(let ok) = items.first, items.count == 1 else { Issue.record("items: \(items)"); return }
+        #expect(ok.errors == [StatusError(code: 2_147_483_647, title: "max")])
+        #expect(rejects.map(\.line) == [3, 4])
+        #expect(rejects.map(\.reason) == [.badField, .badField])
+        #expect(rejects.allSatisfy { $0.detail.contains("error_code") && $0.detail.contains("32-bit") }, "\(rejects.map(\.detail))")
+
+        let webhook = webhookLine.replacingOccurrences(of: "\"code\":131049", with: "\"code\":99999999999")
+        let (fromWebhook, webhookRejects) = parseAll(webhook)
+        #expect(webhookRejects.isEmpty)
+        guard fromWebhook.count == 2, case .status(let failed) = fromWebhook[1] else { Issue.record("shape"); return }
+        #expect(failed.errors.map(\.code) == [nil])
+        #expect(failed.errors.first?.title == "Not delivered for <phone>")
+    }
+
     @Test func headerWithoutWamidIsRejected() {
         let (_, rejects) = parseAll("a,b\n1,2", format: .csv)
         #expect(rejects.first?.line == 1)

@@ -111,7 +111,7 @@ extension SendLogFields {
             var message: String?
             try s.object { key, s in
                 switch key {
-                case "code": e.code = try s.scalarText(field: "errors.code").flatMap { Int($0) }
+                case "code": e.code = try s.scalarText(field: "errors.code").flatMap(StatusError.code(fromText:))
                 case "title": e.title = try s.scalarText(field: "errors.title")
                 case "message": message = try s.scalarText(field: "errors.message")
                 case "error_data":
@@ -217,10 +217,10 @@ extension SendLogFields {
             }
         } else if v(.errorCode) != nil || v(.errorTitle) != nil {
             let code = v(.errorCode)
-            guard code.map({ Int($0) != nil }) ?? true else {
-                throw JSONScanner.Failure(message: "field error_code: \(code!.debugDescription) is not an integer")
+            guard code.map({ StatusError.code(fromText: $0) != nil }) ?? true else {
+                throw JSONScanner.Failure(message: "field error_code: \(code!.debugDescription) is not a 32-bit integer")
             }
-            errors = [StatusError(code: code.flatMap { Int($0) }, title: v(.errorTitle), details: v(.errorDetails))]
+            errors = [StatusError(code: code.flatMap(StatusError.code(fromText:)), title: v(.errorTitle), details: v(.errorDetails))]
         }
     }
 }

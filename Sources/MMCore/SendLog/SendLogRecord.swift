@@ -32,6 +32,7 @@ public struct SendRecord: Sendable, Hashable {
 
 /// One error of a failed status (`statuses[].errors[]`), with any recipient digits masked.
 public struct StatusError: Sendable, Hashable {
+    /// A 32-bit integer (`sendlog.statuses.error_codes` is `integer[]`): see `code(fromText:)`.
     public var code: Int?
     public var title: String?
     /// `error_data.details` (the useful text), else `message`.
@@ -40,6 +41,10 @@ public struct StatusError: Sendable, Hashable {
     public init(code: Int?, title: String? = nil, details: String? = nil) {
         self.code = code; self.title = title.map(NumberScrubber.scrub); self.details = details.map(NumberScrubber.scrub)
     }
+
+    /// The code a line gives as text: an integer that fits in 32 bits (Meta's error codes do), else
+    /// nil. A larger number cannot be stored in `sendlog.statuses.error_codes` (`integer[]`).
+    public static func code(fromText text: String) -> Int? { Int32(text).map(Int.init) }
 }
 
 /// One delivery status of a message (a webhook `statuses[]` element or a flattened `status` record).
