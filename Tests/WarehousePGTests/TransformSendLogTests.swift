@@ -214,6 +214,28 @@ struct TransformSendLogTests {
         #expect(try t.scalar("SELECT template_id FROM sendlog.messages WHERE wamid = 'm3'") == "t2")
     }
 
+    /// A load that grows `sendlog.messages` by more than a tenth refreshes the planner's statistics
+    /// of both send-log tables (the transforms that follow plan with their real size); a file that
+    /// adds less leaves them as they are (autovacuum's business).
+    @Test func aLoadThatGrowsTheMessagesByATenthRefreshesTheirStatistics() throws {
+        let t = try SendLogTestDB.make("sendlog_stats")
+        defer { t.close() }
+        let analyzed = """
+            SELECT string_agg(relname || ' ' || last_analyze::text, ', ' ORDER BY relname) FROM pg_stat_user_tables
+            WHERE schemaname = 'sendlog' AND relname IN ('messages', 'statuses') AND last_analyze IS NOT NULL
+            """
+        #expect(try t.scalar(analyzed) == nil)
+        try t.load((0..<40).flatMap { [Lines.send("s\($0)", at: "2026-11-24T12:00:00Z"), Lines.flat("s\($0)", "sent", epoch: noon24 + $0)] })
+        let first = try t.scalar(analyzed)
+        #expect(first?.contains("messages") == true && first?.contains("statuses") == true, "\(first ?? "none")")
+        #expect(try t.scalar("SELECT reltuples::int FROM pg_class WHERE oid = 'sendlog.messages'::regclass") == "40")
+
+        try t.load([Lines.send("late", at: "2026-11-24T13:00:00Z")], path: "one.ndjson")  // 1 new of 41
+        #expect(try t.scalar(analyzed) == first)
+        try t.load((0..<5).map { Lines.send("more\($0)", at: "2026-11-24T14:00:00Z") }, path: "five.ndjson")  // 5 of 46
+        #expect(try t.scalar(analyzed) != first)
+    }
+
     @Test func rejectsAreRecordedWithoutPhoneNumbers() throws {
         let t = try SendLogTestDB.make("sendlog_rejects")
         defer { t.close() }
