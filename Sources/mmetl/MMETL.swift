@@ -17,4 +17,11 @@ struct MMETL: AsyncParsableCommand {
             TransformCommand.self,
         ]
     )
+
+    /// Caps the allocator's arenas before any other thread runs (`AllocatorArenas`), then parses
+    /// and runs the command as `AsyncParsableCommand.main()` does.
+    static func main() async {
+        AllocatorArenas.capAtOnePerCore()
+        await main(nil)
+    }
 }
