@@ -17,6 +17,9 @@ public struct GraphClient: Sendable {
     let jitter: @Sendable () -> Double
     /// Scale-out: the app usage shared with the other shards (nil for an unsharded run).
     public var appUsage: SharedAppUsage?
+    /// The run's request slots: each attempt holds one while it is in flight, not while it backs off
+    /// or slows down (nil: no limit here, e.g. `mmetl check`).
+    public var slots: RequestSlots?
 
     public init(transport: any HTTPTransport, token: AccessToken, clock: any RuntimeClock, policy: RetryPolicy,
                 counters: RunCounters, timeout: Duration = .seconds(60), maxBodyBytes: Int = 256 << 20,
@@ -44,7 +47,12 @@ public struct GraphClient: Sendable {
             counters.update { $0.apiCalls += 1 }
             let failure: GraphError
             do {
-                let response = try await transport.send(request)
+                let response: HTTPResponse
+                if let slots {
+                    response = try await slots.withSlot { [transport] in try await transport.send(request) }
+                } else {
+                    response = try await transport.send(request)
+                }
                 counters.update { $0.bytesReceived += Int64(response.body.count) }
                 var usage = UsageHeaders(response.headers)
                 if let error = GraphResponseInspector.error(in: response) {

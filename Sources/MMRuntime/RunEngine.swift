@@ -2,8 +2,9 @@ import Foundation
 import Logging
 import MMCore
 
-/// Runs the nightly job or a backfill: resolves the WABAs, fans them out (up to
-/// `max_concurrency` in flight), plans each WABA's slices with `SlicePlanner` and hands each
+/// Runs the nightly job or a backfill: resolves the WABAs, fans them out (twice `max_concurrency`
+/// in progress, at most `max_concurrency` requests in flight: `RequestSlots`), plans each WABA's
+/// slices with `SlicePlanner` and hands each
 /// planned slice to the `SliceRunner`. A failing WABA or slice never stops the others; every
 /// outcome lands in the ledger (`RunLedger`); the verdict maps to the exit codes.
 public struct RunEngine: Sendable {
@@ -68,6 +69,7 @@ public struct RunEngine: Sendable {
                                  counters: scope.counters, timeout: .seconds(config.graph.timeoutSeconds),
                                  maxBodyBytes: config.graph.maxBodyBytes, jitter: jitter)
         client.appUsage = sharedAppUsage(logger: scope.logger)   // scale-out: one app limit across shards
+        client.slots = RequestSlots(limit: config.graph.maxConcurrency)
         var fetcher = PageFetcher(client: client, requests: requests, archive: ports.archive, manifest: ports.warehouse,
                                   counters: scope.counters, runID: scope.runID)
         fetcher.maxPages = config.graph.maxPages
@@ -100,7 +102,7 @@ public struct RunEngine: Sendable {
         let grainChanges = await PricingGrainCheck.run(config: config, warehouse: ports.warehouse, logger: logger)
         events(.planned(wabas: entries.count, slices: entries.count * SlicePlanner.datasets(config, mode: mode).count))
 
-        let limit = max(1, config.graph.maxConcurrency)
+        let limit = Self.wabasInProgress(maxConcurrency: config.graph.maxConcurrency)
         let collected: [WABAResult] = await withTaskGroup(of: WABAResult.self) { group in
             var results: [WABAResult] = []
             for (i, entry) in entries.enumerated() {
@@ -127,6 +129,11 @@ public struct RunEngine: Sendable {
         }
         return report
     }
+
+    /// WABAs in progress at once: twice `max_concurrency`, so that while a WABA archives, records or
+    /// loads (no request in flight) another has a request ready for its slot. Requests in flight stay
+    /// at most `max_concurrency` (`RequestSlots`).
+    static func wabasInProgress(maxConcurrency: Int) -> Int { 2 * max(1, maxConcurrency) }
 
     /// What the planner needs from the ledger: watermarks (nightly) or completed chunks (backfill).
     private func ledgerState(_ mode: RunMode, logger: Logger) async throws -> SlicePlanner.Ledger {

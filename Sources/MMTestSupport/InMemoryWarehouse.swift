@@ -23,7 +23,10 @@ public final class InMemoryWarehouse: Warehouse {
         public var transforms: [DayWindow] = []
     }
     private let state = Mutex(State())
-    public init() {}
+    /// Awaited at the start of every slice load (a test holds loads back with it).
+    private let beforeLoad: (@Sendable (SliceIdentity) async -> Void)?
+
+    public init(beforeLoad: (@Sendable (SliceIdentity) async -> Void)? = nil) { self.beforeLoad = beforeLoad }
 
     public var snapshot: State { state.withLock { $0 } }
 
@@ -74,6 +77,7 @@ public final class InMemoryWarehouse: Warehouse {
     public func upsertWABA(_ info: WABAInfo, phones: [PhoneNumberRow], runID: Int64) async throws { state.withLock { $0.wabas[info.wabaID] = info } }
 
     public func loadSlice(_ load: SliceLoad) async throws -> LoadStats {
+        await beforeLoad?(load.slice)
         var rows: [(String, String, String)] = []
         var all = NormalizedBatch()
         try load.rows.forEachPage { all.append($0) }

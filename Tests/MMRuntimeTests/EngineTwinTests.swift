@@ -15,12 +15,14 @@ import Testing
 
     struct Twin {
         let graph: InProcessGraph
-        let warehouse = InMemoryWarehouse()
+        let warehouse: InMemoryWarehouse
         let archive = InMemoryArchiveStore()
         let clock = VirtualClock()
         var config: PipelineConfig
 
-        init(wabas: Int = 2, faults: [String] = [], token: String? = nil) throws {
+        init(wabas: Int = 2, faults: [String] = [], token: String? = nil,
+             beforeLoad: (@Sendable (SliceIdentity) async -> Void)? = nil) throws {
+            warehouse = InMemoryWarehouse(beforeLoad: beforeLoad)
             var c = SimulatorHarness.testConfig(asOf: EngineTwinTests.asOf.description, wabas: wabas, templates: 12)
             c.faults = try faults.map(FaultSpec.parse)
             c.token = token
@@ -64,6 +66,26 @@ import Testing
         // A second run re-reads the settle window and changes nothing.
         let again = try await twin.engine().run(.nightly(asOf: Self.asOf), command: "run", argsJSON: "{}")
         #expect(again.verdict.exitCode == 0 && again.totals.inserted == 0 && again.totals.updated == 0 && again.totals.unchanged > 0)
+    }
+
+    /// `max_concurrency` bounds requests in flight, not WABAs: while the first WABAs' slice loads
+    /// are held in the warehouse, other WABAs send their requests in the freed slots, and never more
+    /// than `max_concurrency` (2 here) are in flight at once.
+    @Test func aWABALoadingIntoTheWarehouseLeavesItsRequestSlotToAnother() async throws {
+        let gate = Gate()
+        let twin = try Twin(wabas: 6, beforeLoad: { _ in await gate.wait() })
+        let counting = CountingTransport(inner: InProcessTransport(graph: twin.graph), wabaIDs: twin.graph.wabaIDs)
+        let run = Task { try await twin.engine(transport: counting).run(.nightly(asOf: Self.asOf), command: "run", argsJSON: "{}") }
+        // Every load waits at the gate: until it opens, only requests make progress.
+        let deadline = ContinuousClock.now + .seconds(20)
+        while counting.wabasSeen < 4 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        let seenWhileLoadsHeld = counting.wabasSeen
+        await gate.open()
+        let report = try await run.value
+        #expect(seenWhileLoadsHeld >= 4, "only \(seenWhileLoadsHeld) WABAs got requests while the first ones were loading")
+        #expect(report.verdict.exitCode == 0 && report.failed.isEmpty && report.loaded.count + report.skipped.count == 6 * 3,
+                "\(report.failed)")
+        #expect(counting.peakInFlight <= 2 && counting.peakInFlight >= 1, "peak in flight \(counting.peakInFlight)")
     }
 
     @Test func serverErrorsAreRetriedWithBackoffAndTheRunSucceeds() async throws {
@@ -120,6 +142,42 @@ final class Refusing: HTTPTransport {
     }
     func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         if matches(request.url), seen.withLock({ $0 += 1; return $0 }) > after { throw TransportError.tooLarge("refused by the test") }
+        return try await inner.send(request)
+    }
+}
+
+/// Holds callers until opened.
+actor Gate {
+    private var isOpen = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+    func wait() async {
+        if isOpen { return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+    func open() {
+        isOpen = true
+        for w in waiters { w.resume() }
+        waiters = []
+    }
+}
+
+/// Counts requests in flight (each held a moment, so overlaps show) and the WABAs they named.
+final class CountingTransport: HTTPTransport {
+    let inner: any HTTPTransport
+    let wabaIDs: [String]
+    private let state = Mutex((inFlight: 0, peak: 0, wabas: Set<String>()))
+    init(inner: any HTTPTransport, wabaIDs: [String]) { self.inner = inner; self.wabaIDs = wabaIDs }
+    var peakInFlight: Int { state.withLock { $0.peak } }
+    var wabasSeen: Int { state.withLock { $0.wabas.count } }
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let waba = wabaIDs.first { request.url.contains($0) }
+        state.withLock {
+            $0.inFlight += 1
+            $0.peak = max($0.peak, $0.inFlight)
+            if let waba { $0.wabas.insert(waba) }
+        }
+        defer { state.withLock { $0.inFlight -= 1 } }
+        try await Task.sleep(for: .milliseconds(2))
         return try await inner.send(request)
     }
 }

@@ -1,5 +1,3 @@
-import MMCore
-
 /// The ledger key of a backfill: the same command line resumes the same backfill.
 public enum BackfillKey {
     public static func make(pipeline: String, from: Day, to: Day, wabas: [String], datasets: [String], chunkDays: Int) -> String {

@@ -12,7 +12,7 @@ enum ArchivePruning {
         for ds in datasets {
             for f in try store.list(ArchiveSelection(dataset: ds, throughDate: (cutoff - 1).description)) {
                 let size = (try? FileManager.default.attributesOfItem(atPath: store.absolute(f.relativePath))[.size] as? Int) ?? 0
-                out.append(Victim(relativePath: f.relativePath, bytes: size ?? 0))
+                out.append(Victim(relativePath: f.relativePath, bytes: size))
             }
         }
         return out
