@@ -201,14 +201,7 @@ public final class PGCopyWriter {
     /// Binary: a `float8`.
     public func field(_ value: Double?) {
         guard let value else { return writeNull() }
-        if format == .binary {
-            reserve(14)
-            separate()
-            putInt32(8, at: used)
-            used += 4
-            putInt64(Int64(bitPattern: value.bitPattern))
-            return
-        }
+        if format == .binary { return writeInteger(Int64(bitPattern: value.bitPattern)) }  // the same 8 bytes
         var text = value.isNaN ? "NaN" : value.isInfinite ? (value < 0 ? "-Infinity" : "Infinity") : value.description
         text.withUTF8 { writeVerbatim($0) }
     }
@@ -232,14 +225,7 @@ public final class PGCopyWriter {
     /// `YYYY-MM-DD HH:MM:SS.ffffff+00`; binary: microseconds since 2000-01-01.
     public func timestamp(micros: Int64?) {
         guard let micros else { return writeNull() }
-        if format == .binary {
-            reserve(14)
-            separate()
-            putInt32(8, at: used)
-            used += 4
-            putInt64(micros - Self.postgresEpochMicros)
-            return
-        }
+        if format == .binary { return writeInteger(micros - Self.postgresEpochMicros) }  // an int8 on the wire
         var text = SendLogTime.postgresText(micros: micros)
         text.withUTF8 { writeVerbatim($0) }
     }
