@@ -76,8 +76,10 @@ import Testing
         let twin = try Twin(wabas: 6, beforeLoad: { _ in await gate.wait() })
         let counting = CountingTransport(inner: InProcessTransport(graph: twin.graph), wabaIDs: twin.graph.wabaIDs)
         let run = Task { try await twin.engine(transport: counting).run(.nightly(asOf: Self.asOf), command: "run", argsJSON: "{}") }
-        // Every load waits at the gate: until it opens, only requests make progress.
-        let deadline = ContinuousClock.now + .seconds(20)
+        // Every load waits at the gate: until it opens, only requests make progress. The wait is long:
+        // when every suite runs at once on 2 cores, the run's tasks can wait tens of seconds for a
+        // thread of the cooperative pool. With a WABA per request slot, 2 WABAs would be seen, ever.
+        let deadline = ContinuousClock.now + .seconds(300)
         while counting.wabasSeen < 4 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
         let seenWhileLoadsHeld = counting.wabasSeen
         await gate.open()
