@@ -8,6 +8,12 @@
 ///
 /// Waiters are served first come, first served. A task cancelled while it waits still gets its slot
 /// (slots come back as requests finish) and then fails fast in the transport.
+///
+/// The libcurl transport also bounds its connections (`CurlSessionPool`, sized from
+/// `max_concurrency` in the composition root, at least 2) and makes a request wait for one; that
+/// pool is about reusing connections. The bound on requests is the engine's policy, so it lives
+/// here: it holds for any transport (the twin tests use an in-process one) and for
+/// `max_concurrency` 1, and the pool's own wait never comes into play.
 public actor RequestSlots {
     public let limit: Int
     private var inUse = 0
