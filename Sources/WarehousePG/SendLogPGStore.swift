@@ -45,24 +45,28 @@ public final class SendLogPGStore: SendLogStore, @unchecked Sendable {
     }
 
     public func load(_ file: SendLogFile, produce: (any SendLogSink) throws -> SendLogFileCounts) throws -> SendLogFileOutcome {
-        var grewByATenth = false
-        let outcome = try loadFile(file, produce: produce, grewByATenth: &grewByATenth)
-        if grewByATenth { refreshStatistics() }
+        let outcome = try loadFile(file, produce: produce)
+        if outcome.newMessages > 0 { refreshStatisticsIfGrownByATenth(newMessages: outcome.newMessages) }
         return outcome
     }
 
     /// Refreshes the planner's statistics of `sendlog.messages` and `sendlog.statuses` from a small
     /// sample (3,000 rows: `default_statistics_target` 10), in a transaction of its own after the
     /// load's commit, so the transforms that follow plan their reads of the file's days with the
-    /// tables' real size. Called when a load grew the messages by more than a tenth — autovacuum's
-    /// own threshold, so it refines these statistics soon after. Measured on 1 M new messages in a
+    /// tables' real size. Only when the load grew the messages by more than a tenth of that estimate
+    /// — autovacuum's own threshold, so it refines these statistics soon after. Measured on 1 M new messages in a
     /// fresh warehouse: without statistics the planner took the table for a few thousand rows and
     /// aggregated the days by sorting (`10_fact_sends_daily` 9.9 s, `20_fact_errors` 4.6 s); with
     /// them, by hashing on every core (4.4 s and 2.4 s); the sample takes ≈ 0.15 s. Statistics only
     /// guide plans: when the lock is not granted within a second (a long vacuum holds it) the load
     /// goes on without.
-    private func refreshStatistics() {
+    private func refreshStatisticsIfGrownByATenth(newMessages: Int) {
         do {
+            // The planner's row estimate (-1: never analyzed): the load's inserts do not change it,
+            // only VACUUM, ANALYZE (autovacuum's too) and CREATE INDEX do.
+            let estimated = try conn.query("SELECT reltuples::float8 AS n FROM pg_class WHERE oid = 'sendlog.messages'::regclass")
+                .double(0, "n") ?? -1
+            guard estimated < 0 || Double(newMessages) * 10 > estimated else { return }
             try conn.transaction { c in
                 try c.execute("SET LOCAL lock_timeout = '1s'")
                 try c.execute("SET LOCAL default_statistics_target = 10")
@@ -73,8 +77,7 @@ public final class SendLogPGStore: SendLogStore, @unchecked Sendable {
         }
     }
 
-    private func loadFile(_ file: SendLogFile, produce: (any SendLogSink) throws -> SendLogFileCounts,
-                          grewByATenth: inout Bool) throws -> SendLogFileOutcome {
+    private func loadFile(_ file: SendLogFile, produce: (any SendLogSink) throws -> SendLogFileCounts) throws -> SendLogFileOutcome {
         try conn.transaction { c in
             try c.advisoryTransactionLock(PGAdvisoryKey(name: SendLogMergeSQL.lockName))
             if try isLoaded(sha256: file.sha256) {
@@ -100,11 +103,7 @@ public final class SendLogPGStore: SendLogStore, @unchecked Sendable {
             clock.lap("messages")
             let held = unresolved == 0 ? 0 : try c.query(SendLogMergeSQL.holdUnresolved, [file.sha256]).int(0, "held") ?? 0
             let run: (any PGValue)? = file.runID
-            // -1 when the table was never analyzed.
-            let estimated = try c.query("SELECT reltuples::float8 AS n FROM pg_class WHERE oid = 'sendlog.messages'::regclass")
-                .double(0, "n") ?? -1
             let inserted = try c.query(SendLogWriteSQL.insertNew, [file.sha256, run]).affectedRows ?? 0
-            grewByATenth = inserted > 0 && (estimated < 0 || Double(inserted) * 10 > estimated)
             clock.lap("insert_messages")
             // Decided from the data: when none of the file's messages is stored, none of its
             // statuses can be, and there is no stored row to update.
