@@ -2,9 +2,8 @@
 ///
 /// The engine keeps more WABAs in progress than there are slots (`RunEngine.wabasInProgress`), so a
 /// WABA that is archiving a page, recording it or loading a slice into the warehouse holds no slot:
-/// another WABA's request takes it. Before, a slot was a WABA, and a WABA busy with the database left
-/// its slot idle (the nightly run over 200 WABAs at 100 ms per request took 1.28–1.36× the time its
-/// requests need at `max_concurrency` at once).
+/// another WABA's request takes it, and the run's requests go out `limit` at a time for as long as
+/// any is ready.
 ///
 /// Waiters are served first come, first served. A task cancelled while it waits still gets its slot
 /// (slots come back as requests finish) and then fails fast in the transport.
@@ -18,8 +17,6 @@ public actor RequestSlots {
     public let limit: Int
     private var inUse = 0
     private var waiting: [CheckedContinuation<Void, Never>] = []
-    /// The most slots ever taken at once (for tests and diagnostics).
-    public private(set) var peak = 0
 
     public init(limit: Int) { self.limit = max(1, limit) }
 
@@ -38,7 +35,7 @@ public actor RequestSlots {
 
     private func acquire() async {
         if inUse < limit {
-            take()
+            inUse += 1
             return
         }
         await withCheckedContinuation { waiting.append($0) }
@@ -50,10 +47,5 @@ public actor RequestSlots {
         } else {
             waiting.removeFirst().resume()  // the slot passes straight to the next waiter
         }
-    }
-
-    private func take() {
-        inUse += 1
-        peak = max(peak, inUse)
     }
 }
