@@ -56,6 +56,23 @@ public struct TestDatabase: Sendable {
         return try MigrationRunner(directory: Self.migrationsDirectory).run(on: conn)
     }
 
+    /// Applies only the repository's migrations whose file names sort before `name` (e.g. "0120"),
+    /// from a copy of them in a temporary folder: the schema as a release before that migration
+    /// left it, to test an upgrade with `migrate()` afterwards.
+    @discardableResult
+    public func migrate(before name: String) throws -> MigrationRunner.Report {
+        let old = URL(fileURLWithPath: NSTemporaryDirectory() + "mmetl-old-migrations-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: old, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: old) }
+        for file in try FileManager.default.contentsOfDirectory(atPath: Self.migrationsDirectory.path)
+        where file.hasSuffix(".sql") && file < name {
+            try FileManager.default.copyItem(at: Self.migrationsDirectory.appendingPathComponent(file), to: old.appendingPathComponent(file))
+        }
+        let conn = try connect()
+        defer { conn.close() }
+        return try MigrationRunner(directory: old).run(on: conn)
+    }
+
     /// Drops the database, disconnecting any session still in it.
     public func drop() throws {
         if ProcessInfo.processInfo.environment["MMETL_KEEP_TEST_DB"] == "1" { return }

@@ -129,16 +129,9 @@ import Testing
     @Test func recordsWrittenBeforeTheMigrationReadTheSameAfterIt() throws {
         let db = try TestDatabase.create(label: "rev_legacy")
         defer { try? db.drop() }
-        let old = URL(fileURLWithPath: NSTemporaryDirectory() + "mmetl-old-migrations-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: old, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: old) }
-        for name in try FileManager.default.contentsOfDirectory(atPath: TestDatabase.migrationsDirectory.path)
-        where name.hasSuffix(".sql") && name < "0120" {
-            try FileManager.default.copyItem(at: TestDatabase.migrationsDirectory.appendingPathComponent(name), to: old.appendingPathComponent(name))
-        }
+        try db.migrate(before: "0120")
         let conn = try db.connect()
         defer { conn.close() }
-        try MigrationRunner(directory: old).run(on: conn)
         try conn.execute("""
             INSERT INTO etl.fact_revisions (table_name, key, old_values, new_values, run_id, changed_at) VALUES
                 ('mm.fact_template_daily', '{"waba_id": "wBR", "template_id": "t1", "product": "mm_api", "day": "2026-11-22"}',

@@ -74,17 +74,10 @@ struct SendLogWABAKeyTests {
     @Test func legacyRowsWithoutAWABAAreResolvedOrHeldByTheMigration() throws {
         let db = try TestDatabase.create(label: "sendlog_keys_migration")
         defer { try? db.drop() }
-        // Migrate up to the version before the new keys, from a copy of the shipped files.
-        let old = URL(fileURLWithPath: NSTemporaryDirectory() + "mmetl-old-migrations-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: old, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: old) }
-        for name in try FileManager.default.contentsOfDirectory(atPath: TestDatabase.migrationsDirectory.path)
-        where name.hasSuffix(".sql") && name < "0100" {
-            try FileManager.default.copyItem(at: TestDatabase.migrationsDirectory.appendingPathComponent(name), to: old.appendingPathComponent(name))
-        }
+        // The schema before the new keys (migrations before 0100), then legacy rows in it.
+        try db.migrate(before: "0100")
         let conn = try db.connect()
         defer { conn.close() }
-        try MigrationRunner(directory: old).run(on: conn)
         try conn.execute("""
             INSERT INTO mm.dim_phone_number (waba_id, phone_number_id) VALUES ('W2', 'P2');
             INSERT INTO sendlog.messages (wamid, waba_id, phone_number_id, sent_at, first_status_at, last_status_at, source_sha256) VALUES
