@@ -63,13 +63,24 @@ enum SendLogMergeSQL {
     /// column never changes), else the lines' (send record, else the least webhook entry id), else
     /// that of its phone number when the number belongs to one WABA — whether it is stored, the
     /// first send record (held records first, then by line) and the summary of its staged statuses.
-    static let buildMessages = """
-        CREATE TEMP TABLE sendlog_msg ON COMMIT DROP AS
-        WITH s AS (
-            SELECT DISTINCT ON (wamid) wamid, waba_id, phone_number_id, template_id, template_name, language, recipient_hash,
+    ///
+    /// `sendsRepeat` false: no message has two staged send records (`SendLogKeyCensus`), so they
+    /// are taken as they are, without the sort that picks the first (5 s of a 1 M-message file).
+    static func buildMessages(sendsRepeat: Bool) -> String {
+        let sends = sendsRepeat
+            ? "SELECT DISTINCT ON (wamid) \(sendColumns) FROM sendlog_stage WHERE kind = 's' ORDER BY wamid, sha256 IS NULL, line"
+            : "SELECT \(sendColumns) FROM sendlog_stage WHERE kind = 's'"
+        return "CREATE TEMP TABLE sendlog_msg ON COMMIT DROP AS\nWITH s AS (\n    \(sends)\n), " + messagesFromSendsAndStatuses
+    }
+
+    private static let sendColumns = """
+        wamid, waba_id, phone_number_id, template_id, template_name, language, recipient_hash,
                 recipient_country, endpoint, product_policy, message_activity_sharing, campaign, at AS sent_at
-            FROM sendlog_stage WHERE kind = 's' ORDER BY wamid, sha256 IS NULL, line
-        ), t AS (
+        """
+
+    /// The rest of `buildMessages` after its CTE `s` (the send records, one per message).
+    private static let messagesFromSendsAndStatuses = """
+        t AS (
             SELECT wamid, min(waba_id) AS waba_id, min(phone_number_id) AS phone_number_id,
                    -- the recipient of one status (hash and country together): the least hash, else a country alone
                    min(CASE WHEN recipient_hash IS NULL THEN '1' ELSE '0' || recipient_hash END || ' ' || coalesce(recipient_country, '')) AS recipient,

@@ -17,14 +17,17 @@ public final class SendLogPGStore: SendLogStore, @unchecked Sendable {
     /// Opens the connection of the transforms that run beside the others; nil: they run in name
     /// order on `conn` too.
     private let besideConnection: (@Sendable () throws -> PGConnection)?
+    /// New messages from which a load may set the tables' indexes aside (`SendLogBulkLoad`).
+    private let bulkLoadMinimumMessages: Int
 
     /// - Parameters:
     ///   - transformsDirectory: `sql/transforms` (files run in name order).
     ///   - settings: extra `mmetl.*` settings for the transforms, e.g. `mmetl.benchmark_window_days`.
     ///   - besideConnection: opens a second connection, for the transforms marked to run beside the
     ///     others (`SendLogTransformRunner.lanes()`); nil runs every transform on `connection`.
+    ///   - bulkLoadMinimumMessages: nil: `SendLogBulkLoad.minimumMessages` (tests lower it).
     public init(connection: PGConnection, transformsDirectory: URL, settings: [String: String] = [:], logger: Logger,
-                besideConnection: (@Sendable () throws -> PGConnection)? = nil) {
+                besideConnection: (@Sendable () throws -> PGConnection)? = nil, bulkLoadMinimumMessages: Int? = nil) {
         // The per-file stage is a temporary table: with the default 8 MB of local buffers a large file's
         // stage thrashes (merges ≈ 1.5× slower). Only possible before the session touches a temp table.
         try? connection.execute("SET temp_buffers = '128MB'")
@@ -32,6 +35,7 @@ public final class SendLogPGStore: SendLogStore, @unchecked Sendable {
         self.transforms = SendLogTransformRunner(directory: transformsDirectory, settings: settings)
         self.logger = logger
         self.besideConnection = besideConnection
+        self.bulkLoadMinimumMessages = bulkLoadMinimumMessages ?? SendLogBulkLoad.minimumMessages
     }
 
     /// Connects with a libpq URI or conninfo string (a second connection for the transforms beside).
@@ -88,30 +92,45 @@ public final class SendLogPGStore: SendLogStore, @unchecked Sendable {
             // The per-message aggregate and the key-order sorts of a large file stay in memory
             // (hashed, or one in-memory sort) instead of spilling to disk.
             try c.execute("SET LOCAL work_mem = '\(SendLogMergeSQL.workMem)'")
+            // Compiling these few large statements took 3.5 s of a 1 M-message load and won nothing back.
+            try c.execute("SET LOCAL jit = off")
             try c.execute(SendLogMergeSQL.createStage)
             var counts = SendLogFileCounts()
+            var repeats = (sends: true, statuses: true)
             try c.copyIn(sql: SendLogMergeSQL.copyStage, format: .binary) { writer in
-                counts = try produce(SendLogCopySink(writer: writer))
+                let sink = SendLogCopySink(writer: writer)
+                counts = try produce(sink)
+                repeats = sink.repeats()
             }
             clock.lap("parse+copy")
             let retried = try c.query(SendLogMergeSQL.takePending).affectedRows ?? 0
+            if retried > 0 { repeats = (true, true) }  // held records may repeat the file's
             try c.execute("ANALYZE sendlog_stage")
-            try c.execute(SendLogMergeSQL.buildMessages)
+            try c.execute(SendLogMergeSQL.buildMessages(sendsRepeat: repeats.sends))
             try c.execute("ANALYZE sendlog_msg")
             let mc = try c.query(SendLogMergeSQL.messageCounts)
             let stored = try mc.int(0, "stored") ?? 0, unresolved = try mc.int(0, "unresolved") ?? 0
             clock.lap("messages")
             let held = unresolved == 0 ? 0 : try c.query(SendLogMergeSQL.holdUnresolved, [file.sha256]).int(0, "held") ?? 0
+            let bulk = try SendLogBulkLoad.begin(on: c, newMessages: (try mc.int(0, "messages") ?? 0) - stored - unresolved,
+                                                 storedMessages: stored, minimumMessages: bulkLoadMinimumMessages)
             let run: (any PGValue)? = file.runID
-            let inserted = try c.query(SendLogWriteSQL.insertNew, [file.sha256, run]).affectedRows ?? 0
+            let inserted = try c.query(bulk == nil ? SendLogWriteSQL.insertNew : SendLogWriteSQL.insertNewUnordered,
+                                       [file.sha256, run]).affectedRows ?? 0
             clock.lap("insert_messages")
             // Decided from the data: when none of the file's messages is stored, none of its
             // statuses can be, and there is no stored row to update.
             let newStatuses: Int
             var updated = 0
             if stored == 0 {
-                newStatuses = try c.query(SendLogWriteSQL.insertStatusesNew, [file.sha256]).affectedRows ?? 0
+                let plain = bulk != nil && !repeats.statuses
+                newStatuses = try c.query(plain ? SendLogWriteSQL.insertStatusesBulk : SendLogWriteSQL.insertStatusesNew,
+                                          [file.sha256]).affectedRows ?? 0
                 clock.lap("insert_statuses")
+                if let bulk {
+                    for table in bulk { try table.rebuild(on: c, maintenanceWorkMem: SendLogBulkLoad.maintenanceWorkMem) }
+                    clock.lap("rebuild_indexes")
+                }
             } else {
                 newStatuses = try c.query(SendLogWriteSQL.insertStatusesGuarded, [file.sha256]).int(0, "inserted") ?? 0
                 clock.lap("insert_statuses")
@@ -127,7 +146,8 @@ public final class SendLogPGStore: SendLogStore, @unchecked Sendable {
                                                      counts.rejectedLines, run])
             clock.lap("record")
             logger.debug("send log merge steps", metadata: ["path": .string(file.path), "seconds": .string(clock.description),
-                                                            "stored_messages": .stringConvertible(stored)])
+                                                            "stored_messages": .stringConvertible(stored),
+                                                            "indexes_rebuilt": .stringConvertible(bulk != nil)])
             if held > 0 {
                 logger.warning("send log records held: their message's WABA is not known yet", metadata: [
                     "path": .string(file.path), "messages": .stringConvertible(unresolved), "records": .stringConvertible(held),
@@ -185,19 +205,4 @@ private final class BesideLane: @unchecked Sendable {
             return result!
         }
     }
-}
-
-/// Seconds per named step, for the debug log.
-private struct StepClock: CustomStringConvertible {
-    private var last = ContinuousClock.now
-    private var laps: [(String, Double)] = []
-
-    mutating func lap(_ name: String) {
-        let now = ContinuousClock.now
-        let d = now - last
-        laps.append((name, Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18))
-        last = now
-    }
-
-    var description: String { laps.map { "\($0.0)=\(String(format: "%.2f", $0.1))" }.joined(separator: " ") }
 }

@@ -6,8 +6,15 @@
 /// summary is computed from all of the message's statuses. New messages (not stored, WABA known)
 /// are inserted without conflict handling: `sendlog_msg` proved them absent under the load lock.
 enum SendLogWriteSQL {
-    /// New messages, one INSERT with their status summary. Parameters `$1` sha256, `$2` run id.
-    static let insertNew = """
+    /// New messages, one INSERT with their status summary, in the primary key's order (its index
+    /// is appended to, not split at random). Parameters `$1` sha256, `$2` run id.
+    static let insertNew = insertNewRows + "\nORDER BY waba_id, wamid"
+
+    /// `insertNew` in no particular order, for a bulk load (`SendLogBulkLoad`): the table has no
+    /// index to keep in order, and the sort would cost more than the insert.
+    static let insertNewUnordered = insertNewRows
+
+    private static let insertNewRows = """
         INSERT INTO sendlog.messages (waba_id, wamid, phone_number_id, template_id, template_name, language, recipient_hash,
             recipient_country, endpoint, product_policy, message_activity_sharing, campaign, sent_at, first_status_at,
             occurred_at, sent_status_at, delivered_at, read_at, failed_at, last_status, last_status_at, route, pricing_category,
@@ -19,18 +26,32 @@ enum SendLogWriteSQL {
             sent_status_at, delivered_at, read_at, failed_at, last_status, last_at, route, pricing_category,
             $1, $2::bigint
         FROM sendlog_msg WHERE NOT stored AND waba_id IS NOT NULL
-        ORDER BY waba_id, wamid  -- the primary key's order: its index is appended to, not split at random
         """
 
-    private static let statusRows = """
+    private static let statusInsert = """
         INSERT INTO sendlog.statuses (waba_id, wamid, status, status_at, phone_number_id, pricing_category, pricing_type,
             pricing_model, billable, origin_type, route, error_codes, errors, source_sha256, source_line)
+        """
+
+    /// The record of a (message, status, timestamp) that several staged records name: the first
+    /// held one, else the first by line. Everything else in the file names its key once.
+    private static let statusRows = statusInsert + "\n" + """
         SELECT DISTINCT ON (k.waba_id, st.wamid, st.status, st.at) k.waba_id, st.wamid, st.status, st.at, st.phone_number_id,
             st.pricing_category, st.pricing_type, st.pricing_model, st.billable, st.origin_type, st.route,
             coalesce(st.error_codes, '{}'), st.errors, coalesce(st.sha256, $1), st.line
         FROM sendlog_stage st JOIN sendlog_msg k ON k.wamid = st.wamid
         WHERE st.kind = 't' AND k.waba_id IS NOT NULL
         ORDER BY k.waba_id, st.wamid, st.status, st.at, st.sha256 IS NULL, st.line  -- the primary key's order
+        """
+
+    /// `insertStatusesNew` for a bulk load (`SendLogBulkLoad`) of a file that names each (message,
+    /// status, timestamp) once (`SendLogKeyCensus`): every record as it is, in no order — the table
+    /// has no index to keep in order and there is nothing to pick. Parameter `$1` sha256.
+    static let insertStatusesBulk = statusInsert + "\n" + """
+        SELECT k.waba_id, st.wamid, st.status, st.at, st.phone_number_id, st.pricing_category, st.pricing_type, st.pricing_model,
+            st.billable, st.origin_type, st.route, coalesce(st.error_codes, '{}'), st.errors, coalesce(st.sha256, $1), st.line
+        FROM sendlog_stage st JOIN sendlog_msg k ON k.wamid = st.wamid
+        WHERE st.kind = 't' AND k.waba_id IS NOT NULL
         """
 
     /// Statuses when no staged message is stored: none of them can be stored either (every stored

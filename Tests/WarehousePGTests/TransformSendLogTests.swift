@@ -30,12 +30,14 @@ struct SendLogTestDB {
     let conn: PGConnection
     let store: SendLogPGStore
 
-    static func make(_ label: String, settings: [String: String] = [:]) throws -> SendLogTestDB {
+    /// `bulkLoadMinimumMessages`: new messages from which a load sets the indexes aside (nil: the
+    /// product's default, so small test files never do).
+    static func make(_ label: String, settings: [String: String] = [:], bulkLoadMinimumMessages: Int? = nil) throws -> SendLogTestDB {
         let db = try TestDatabase.create(label: label)
         try db.migrate()
         let conn = try db.connect()
         let store = SendLogPGStore(connection: conn, transformsDirectory: TestDatabase.repositoryRoot.appendingPathComponent("sql/transforms"),
-                                   settings: settings, logger: Logger(label: "test"))
+                                   settings: settings, logger: Logger(label: "test"), bulkLoadMinimumMessages: bulkLoadMinimumMessages)
         return SendLogTestDB(db: db, conn: conn, store: store)
     }
 
