@@ -99,4 +99,20 @@ struct RejectPrivacyTests {
             guard case .records = p.parse(line: good, number: 9) else { Issue.record("\(format): a clean line must load"); continue }
         }
     }
+
+    /// The check reads eight bytes at a time: a NUL or a non-UTF-8 byte is found at every position
+    /// of a word and of the tail, and valid multi-byte text is not mistaken for either.
+    @Test func encodingProblemsAtEveryPosition() {
+        let clean = Array("0123456789abcdefghijklmnopq".utf8)  // 27 bytes: three words and a tail of 3
+        let check = { (bytes: [UInt8]) in bytes.withUnsafeBufferPointer { SendLogParser.encodingProblem($0) } }
+        #expect(check(clean) == nil)
+        #expect(check(Array("ação, 東京 — ok ✓".utf8)) == nil)
+        for i in clean.indices {
+            var withNUL = clean, invalid = clean
+            withNUL[i] = 0
+            invalid[i] = 0xFF
+            #expect(check(withNUL) == "NUL byte in the line", "NUL at \(i)")
+            #expect(check(invalid) == "the line is not valid UTF-8", "0xFF at \(i)")
+        }
+    }
 }

@@ -149,12 +149,27 @@ public struct SendLogParser: Sendable {
     }
 
     /// A NUL byte or invalid UTF-8 makes the whole line unusable (it would otherwise load altered
-    /// text): the reason, or nil for a clean line. ASCII lines are checked in one pass.
+    /// text): the reason, or nil for a clean line. ASCII lines are checked in one pass, eight bytes
+    /// at a time (a NUL and a byte ≥ 0x80 found by word arithmetic; the tail byte by byte).
     static func encodingProblem(_ line: UnsafeBufferPointer<UInt8>) -> String? {
-        var high = false
-        for b in line {
-            if b == 0 { return "NUL byte in the line" }
-            if b >= 0x80 { high = true }
+        let nul = "NUL byte in the line"
+        var high = false, i = 0
+        if let base = line.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            var seen: UInt64 = 0
+            while i + 8 <= line.count {
+                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                // Non-zero exactly when some byte of w is zero.
+                if (w &- 0x0101_0101_0101_0101) & ~w & 0x8080_8080_8080_8080 != 0 { return nul }
+                seen |= w
+                i += 8
+            }
+            high = seen & 0x8080_8080_8080_8080 != 0
+        }
+        while i < line.count {
+            if line[i] == 0 { return nul }
+            if line[i] >= 0x80 { high = true }
+            i += 1
         }
         guard high, String(validating: line, as: UTF8.self) == nil else { return nil }
         return "the line is not valid UTF-8"
