@@ -56,21 +56,22 @@ struct SendLogKeyCensus {
     }
 
     private mutating func room(adding n: Int = 1) -> Bool {
-        if !overflowed && sends.count + statuses.count + n > limit {
-            overflowed = true
-            sends = []
-            statuses = []
-        }
+        if !overflowed && sends.count + statuses.count + n > limit { giveUp() }
         return !overflowed
     }
 
     /// A key with a NUL gives up the census (see above).
     private mutating func hasNUL(_ key: String) -> Bool {
         guard key.utf8.contains(0) else { return false }
+        giveUp()
+        return true
+    }
+
+    /// From now on the answer is "may repeat"; the fingerprints are let go.
+    private mutating func giveUp() {
         overflowed = true
         sends = []
         statuses = []
-        return true
     }
 
     private static func hasEqualNeighbours(_ prints: inout [UInt64]) -> Bool {

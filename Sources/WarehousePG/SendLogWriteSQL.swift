@@ -33,26 +33,27 @@ enum SendLogWriteSQL {
             pricing_model, billable, origin_type, route, error_codes, errors, source_sha256, source_line)
         """
 
-    /// The record of a (message, status, timestamp) that several staged records name: the first
-    /// held one, else the first by line. Everything else in the file names its key once.
-    private static let statusRows = statusInsert + "\n" + """
-        SELECT DISTINCT ON (k.waba_id, st.wamid, st.status, st.at) k.waba_id, st.wamid, st.status, st.at, st.phone_number_id,
-            st.pricing_category, st.pricing_type, st.pricing_model, st.billable, st.origin_type, st.route,
-            coalesce(st.error_codes, '{}'), st.errors, coalesce(st.sha256, $1), st.line
-        FROM sendlog_stage st JOIN sendlog_msg k ON k.wamid = st.wamid
-        WHERE st.kind = 't' AND k.waba_id IS NOT NULL
-        ORDER BY k.waba_id, st.wamid, st.status, st.at, st.sha256 IS NULL, st.line  -- the primary key's order
-        """
+    /// The staged statuses of messages whose WABA is known, as rows of `sendlog.statuses`.
+    /// `pickingOnePerKey`: of a (message, status, timestamp) that several staged records name, the
+    /// first held one, else the first by line — a sort of every record, which also puts the rows in
+    /// the primary key's order. Without it every record is taken as it is, in no order.
+    private static func stagedStatuses(pickingOnePerKey: Bool) -> String {
+        let distinct = pickingOnePerKey ? "DISTINCT ON (k.waba_id, st.wamid, st.status, st.at) " : ""
+        let order = pickingOnePerKey ? "\nORDER BY k.waba_id, st.wamid, st.status, st.at, st.sha256 IS NULL, st.line" : ""
+        return statusInsert + "\nSELECT " + distinct + """
+            k.waba_id, st.wamid, st.status, st.at, st.phone_number_id, st.pricing_category, st.pricing_type, st.pricing_model,
+                st.billable, st.origin_type, st.route, coalesce(st.error_codes, '{}'), st.errors, coalesce(st.sha256, $1), st.line
+            FROM sendlog_stage st JOIN sendlog_msg k ON k.wamid = st.wamid
+            WHERE st.kind = 't' AND k.waba_id IS NOT NULL
+            """ + order
+    }
+
+    private static let statusRows = stagedStatuses(pickingOnePerKey: true)
 
     /// `insertStatusesNew` for a bulk load (`SendLogBulkLoad`) of a file that names each (message,
     /// status, timestamp) once (`SendLogKeyCensus`): every record as it is, in no order — the table
     /// has no index to keep in order and there is nothing to pick. Parameter `$1` sha256.
-    static let insertStatusesBulk = statusInsert + "\n" + """
-        SELECT k.waba_id, st.wamid, st.status, st.at, st.phone_number_id, st.pricing_category, st.pricing_type, st.pricing_model,
-            st.billable, st.origin_type, st.route, coalesce(st.error_codes, '{}'), st.errors, coalesce(st.sha256, $1), st.line
-        FROM sendlog_stage st JOIN sendlog_msg k ON k.wamid = st.wamid
-        WHERE st.kind = 't' AND k.waba_id IS NOT NULL
-        """
+    static let insertStatusesBulk = stagedStatuses(pickingOnePerKey: false)
 
     /// Statuses when no staged message is stored: none of them can be stored either (every stored
     /// status has its message stored), so no conflict handling. Parameter `$1` sha256.
