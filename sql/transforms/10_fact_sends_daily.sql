@@ -8,16 +8,16 @@ SET LOCAL work_mem = '256MB';
 DELETE FROM mm.fact_sends_daily
 WHERE day BETWEEN current_setting('mmetl.from')::date AND current_setting('mmetl.to')::date;
 
--- The aggregate goes into a temporary table first: PostgreSQL runs the read of a CREATE TABLE AS on
--- several cores, never that of an INSERT … SELECT.
-CREATE TEMP TABLE sends_in_range ON COMMIT DROP AS
+INSERT INTO mm.fact_sends_daily (waba_id, phone_number_id, template_id, day, endpoint, route, campaign, recipient_country,
+                                 product, sent, delivered, read, failed, run_id)
 SELECT m.waba_id, m.phone_number_id, m.template_id, d.day, m.endpoint, m.route, m.campaign, m.recipient_country,
        CASE WHEN m.route IN ('mm_api', 'cloud_api') THEN m.route
             WHEN m.endpoint = 'messages' THEN 'cloud_api' END AS product,
        count(*) AS sent,
        count(*) FILTER (WHERE m.delivered_at IS NOT NULL OR m.read_at IS NOT NULL) AS delivered,
        count(*) FILTER (WHERE m.read_at IS NOT NULL) AS read,
-       count(*) FILTER (WHERE m.failed_at IS NOT NULL) AS failed
+       count(*) FILTER (WHERE m.failed_at IS NOT NULL) AS failed,
+       nullif(current_setting('mmetl.run_id', true), '')::bigint
 FROM sendlog.messages m
 LEFT JOIN mm.dim_waba w ON w.waba_id = m.waba_id
 CROSS JOIN LATERAL (SELECT sendlog.local_day(m.occurred_at, w.timezone) AS day) d
@@ -26,9 +26,3 @@ WHERE m.occurred_at >= (current_setting('mmetl.from')::date - 1)::timestamp AT T
   AND m.occurred_at < (current_setting('mmetl.to')::date + 2)::timestamp AT TIME ZONE 'UTC'
   AND d.day BETWEEN current_setting('mmetl.from')::date AND current_setting('mmetl.to')::date
 GROUP BY m.waba_id, m.phone_number_id, m.template_id, d.day, m.endpoint, m.route, m.campaign, m.recipient_country;
-
-INSERT INTO mm.fact_sends_daily (waba_id, phone_number_id, template_id, day, endpoint, route, campaign, recipient_country,
-                                 product, sent, delivered, read, failed, run_id)
-SELECT waba_id, phone_number_id, template_id, day, endpoint, route, campaign, recipient_country,
-       product, sent, delivered, read, failed, nullif(current_setting('mmetl.run_id', true), '')::bigint
-FROM sends_in_range;
