@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Whether a send-log file names a message's send record, or one (message, status, timestamp),
 /// more than once — so a load whose file cannot repeat a key skips the sort that picks one record
 /// per key (a sort of every staged record: 12 s of a 1 M-message load).
@@ -62,7 +66,11 @@ struct SendLogKeyCensus {
 
     /// A key with a NUL gives up the census (see above).
     private mutating func hasNUL(_ key: String) -> Bool {
-        guard key.utf8.contains(0) else { return false }
+        // A native string's bytes are contiguous: memchr instead of the generic element-wise search.
+        let found = key.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false
+        } ?? key.utf8.contains(0)
+        guard found else { return false }
         giveUp()
         return true
     }
