@@ -6,6 +6,9 @@
 /// - at least `minimumMessages` new messages, and at least as many as `sendlog.messages` holds by
 ///   the planner's estimate (a table never analyzed counts as empty only when it has no page);
 /// - no Citus: there these tables are distributed and index DDL fans out to every shard;
+/// - the role running the load owns both tables (PostgreSQL lets only an owner drop and create
+///   indexes): the role that ran the migrations does; a login granted only `mmetl_loader` does
+///   not, and loads the usual way;
 /// - both tables locked ACCESS EXCLUSIVE within `lockWait`. Readers of the send-log tables (an
 ///   analyst's query, another process's transforms) wait for the load's commit from then on; when
 ///   one holds the lock longer than `lockWait`, the load goes the usual way instead.
@@ -31,10 +34,12 @@ enum SendLogBulkLoad {
         guard storedMessages == 0, newMessages > 0, newMessages >= minimumMessages else { return nil }
         let r = try c.query("""
             SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') AS citus,
+                   (SELECT bool_and(pg_has_role(relowner, 'USAGE')) FROM pg_class
+                    WHERE oid IN ('sendlog.messages'::regclass, 'sendlog.statuses'::regclass)) AS owns,
                    reltuples::float8 AS estimate, pg_relation_size(oid) AS bytes
             FROM pg_class WHERE oid = 'sendlog.messages'::regclass
             """)
-        guard try r.bool(0, "citus") == false else { return nil }
+        guard try r.bool(0, "citus") == false, try r.bool(0, "owns") == true else { return nil }
         let estimate = try r.double(0, "estimate") ?? -1, bytes = try r.int(0, "bytes") ?? 0
         let stored = estimate >= 0 ? estimate : (bytes == 0 ? 0 : Double.infinity)
         guard Double(newMessages) >= stored, try lock(on: c) else { return nil }

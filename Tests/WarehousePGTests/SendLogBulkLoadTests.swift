@@ -98,6 +98,19 @@ struct SendLogBulkLoadTests {
         #expect(try t.scalar("SELECT current_setting('lock_timeout')") == "0")
     }
 
+    /// Only an owner may drop and create indexes: a load by a role granted `mmetl_loader` (as the
+    /// README sets up logins) goes the usual way, and loads.
+    @Test func aLoaderThatDoesNotOwnTheTablesLoadsTheUsualWay() throws {
+        let t = try SendLogTestDB.make("sendlog_bulk_role", bulkLoadMinimumMessages: 1)
+        defer { t.close() }
+        let oids = try t.scalar(Self.indexOIDsSQL)
+        try t.conn.execute("SET ROLE mmetl_loader")
+        let out = try t.load(Self.file(repeats: false))
+        try t.conn.execute("RESET ROLE")
+        #expect(out.newMessages == 4 && out.newStatuses == 7)
+        #expect(try t.scalar(Self.indexOIDsSQL) == oids)
+    }
+
     /// A file that would not at least double the stored messages, or that names a stored one,
     /// keeps the indexes.
     @Test func aLoadSmallerThanTheWarehouseKeepsTheIndexes() throws {
