@@ -55,7 +55,9 @@ public final class SendLogPGStore: SendLogStore, @unchecked Sendable {
     }
 
     /// Refreshes the planner's statistics of `sendlog.messages` and `sendlog.statuses` from a small
-    /// sample (3,000 rows: `default_statistics_target` 10), in a transaction of its own after the
+    /// sample (3,000 rows: `default_statistics_target` 10) through `etl.analyze_sendlog()`, which
+    /// runs as the tables' owner (PostgreSQL lets only an owner analyze; a login granted only
+    /// `mmetl_loader` may call it), in a transaction of its own after the
     /// load's commit, so the transforms that follow plan their reads of the file's days with the
     /// tables' real size. Only when the load grew the messages by more than a tenth of that estimate
     /// — autovacuum's own threshold, so it refines these statistics soon after. Measured on 1 M new messages in a
@@ -73,8 +75,7 @@ public final class SendLogPGStore: SendLogStore, @unchecked Sendable {
             guard estimated < 0 || Double(newMessages) * 10 > estimated else { return }
             try conn.transaction { c in
                 try c.execute("SET LOCAL lock_timeout = '1s'")
-                try c.execute("SET LOCAL default_statistics_target = 10")
-                try c.execute("ANALYZE sendlog.messages, sendlog.statuses")
+                try c.execute("SELECT etl.analyze_sendlog()")  // as the tables' owner (migration 0113)
             }
         } catch {
             logger.debug("send log statistics not refreshed", metadata: ["error": .string(String(describing: error))])

@@ -238,6 +238,21 @@ struct TransformSendLogTests {
         #expect(try t.scalar(analyzed) != first)
     }
 
+    /// Only a table's owner may ANALYZE it: a load by a login granted only `mmetl_loader` refreshes
+    /// the statistics all the same (through `etl.analyze_sendlog()`, which runs as the owner).
+    @Test func aLoaderThatDoesNotOwnTheTablesRefreshesTheirStatisticsToo() throws {
+        let t = try SendLogTestDB.make("sendlog_stats_role")
+        defer { t.close() }
+        try t.conn.execute("SET ROLE mmetl_loader")
+        try t.load((0..<40).flatMap { [Lines.send("s\($0)", at: "2026-11-24T12:00:00Z"), Lines.flat("s\($0)", "sent", epoch: noon24 + $0)] })
+        try t.conn.execute("RESET ROLE")
+        #expect(try t.scalar("SELECT reltuples::int FROM pg_class WHERE oid = 'sendlog.messages'::regclass") == "40")
+        #expect(try t.scalar("SELECT reltuples::int FROM pg_class WHERE oid = 'sendlog.statuses'::regclass") == "40")
+        // The function runs as its owner: nobody but the loader may call it.
+        #expect(try t.scalar("SELECT has_function_privilege('mmetl_analyst', 'etl.analyze_sendlog()', 'EXECUTE')") == "f")
+        #expect(try t.scalar("SELECT has_function_privilege('mmetl_loader', 'etl.analyze_sendlog()', 'EXECUTE')") == "t")
+    }
+
     @Test func rejectsAreRecordedWithoutPhoneNumbers() throws {
         let t = try SendLogTestDB.make("sendlog_rejects")
         defer { t.close() }
