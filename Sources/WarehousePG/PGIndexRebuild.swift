@@ -27,20 +27,22 @@ struct PGIndexRebuild: Sendable {
     let indexes: [Index]
 
     /// Per index: the DROP, the CREATE (a constraint's index through its constraint) and the
-    /// COMMENT, each printed by the server, so names and literals are quoted by PostgreSQL itself.
+    /// COMMENT (NULL when it has none), each printed by the server, so names and literals are
+    /// quoted by PostgreSQL itself.
     private static let definitions = """
         SELECT CASE WHEN c.oid IS NULL THEN format('DROP INDEX %s', i.indexrelid::regclass)
                     ELSE format('ALTER TABLE %s DROP CONSTRAINT %I', i.indrelid::regclass, c.conname) END AS drop_sql,
                CASE WHEN c.oid IS NULL THEN pg_get_indexdef(i.indexrelid)
                     ELSE format('ALTER TABLE %s ADD CONSTRAINT %I %s', i.indrelid::regclass, c.conname, pg_get_constraintdef(c.oid))
                END AS create_sql,
-               CASE WHEN c.oid IS NULL THEN
-                        format('COMMENT ON INDEX %s IS %L', i.indexrelid::regclass, obj_description(i.indexrelid, 'pg_class'))
-                    ELSE format('COMMENT ON CONSTRAINT %I ON %s IS %L', c.conname, i.indrelid::regclass, obj_description(c.oid, 'pg_constraint'))
-               END AS comment_sql,
-               coalesce(obj_description(c.oid, 'pg_constraint'), obj_description(i.indexrelid, 'pg_class')) IS NOT NULL AS commented
+               CASE WHEN d.comment IS NULL THEN NULL
+                    WHEN c.oid IS NULL THEN format('COMMENT ON INDEX %s IS %L', i.indexrelid::regclass, d.comment)
+                    ELSE format('COMMENT ON CONSTRAINT %I ON %s IS %L', c.conname, i.indrelid::regclass, d.comment)
+               END AS comment_sql
         FROM pg_index i
         LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid AND c.conrelid = i.indrelid AND c.contype IN ('p', 'u', 'x')
+        CROSS JOIN LATERAL (SELECT CASE WHEN c.oid IS NULL THEN obj_description(i.indexrelid, 'pg_class')
+                                        ELSE obj_description(c.oid, 'pg_constraint') END AS comment) d
         WHERE i.indrelid = $1::regclass AND NOT i.indisreplident AND NOT i.indisclustered
           AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = i.indexrelid)
         ORDER BY c.contype = 'p' DESC NULLS LAST, i.indexrelid
@@ -53,8 +55,7 @@ struct PGIndexRebuild: Sendable {
         var indexes: [Index] = []
         for i in 0..<rows.count {
             guard let drop = try rows.string(i, "drop_sql"), let create = try rows.string(i, "create_sql") else { continue }
-            let commented = try rows.bool(i, "commented") ?? false
-            indexes.append(Index(drop: drop, create: create, comment: commented ? try rows.string(i, "comment_sql") : nil))
+            indexes.append(Index(drop: drop, create: create, comment: try rows.string(i, "comment_sql")))
         }
         for index in indexes { try c.execute(index.drop) }
         return PGIndexRebuild(table: table, indexes: indexes)

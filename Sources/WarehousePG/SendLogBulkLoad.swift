@@ -35,10 +35,10 @@ enum SendLogBulkLoad {
         let r = try c.query("""
             SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') AS citus,
                    (SELECT bool_and(pg_has_role(relowner, 'USAGE')) FROM pg_class
-                    WHERE oid IN ('sendlog.messages'::regclass, 'sendlog.statuses'::regclass)) AS owns,
+                    WHERE oid = ANY ($1::text[]::regclass[])) AS owns,
                    reltuples::float8 AS estimate, pg_relation_size(oid) AS bytes
             FROM pg_class WHERE oid = 'sendlog.messages'::regclass
-            """)
+            """, [PGTextArray(tables)])
         guard try r.bool(0, "citus") == false, try r.bool(0, "owns") == true else { return nil }
         let estimate = try r.double(0, "estimate") ?? -1, bytes = try r.int(0, "bytes") ?? 0
         let stored = estimate >= 0 ? estimate : (bytes == 0 ? 0 : Double.infinity)

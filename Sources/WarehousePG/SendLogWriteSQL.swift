@@ -48,8 +48,6 @@ enum SendLogWriteSQL {
             """ + order
     }
 
-    private static let statusRows = stagedStatuses(pickingOnePerKey: true)
-
     /// `insertStatusesNew` for a bulk load (`SendLogBulkLoad`) of a file that names each (message,
     /// status, timestamp) once (`SendLogKeyCensus`): every record as it is, in no order — the table
     /// has no index to keep in order and there is nothing to pick. Parameter `$1` sha256.
@@ -57,13 +55,13 @@ enum SendLogWriteSQL {
 
     /// Statuses when no staged message is stored: none of them can be stored either (every stored
     /// status has its message stored), so no conflict handling. Parameter `$1` sha256.
-    static let insertStatusesNew = statusRows
+    static let insertStatusesNew = stagedStatuses(pickingOnePerKey: true)
 
     /// Statuses when some messages are stored: new (waba, wamid, status, timestamp) only; the
     /// stored messages that got one are noted in `sendlog_touched`. Parameter `$1` sha256.
     static let insertStatusesGuarded = """
         WITH ins AS (
-        \(statusRows)
+        \(insertStatusesNew)
             ON CONFLICT DO NOTHING
             RETURNING waba_id, wamid
         ), t AS (
