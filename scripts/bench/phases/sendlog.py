@@ -13,6 +13,7 @@ import os
 import time
 
 from harness.pg import run_file_json, sql_file
+from harness.settings import BenchError
 
 NAME = "sendlog"
 TARGET_LINES_PER_S = 100_000
@@ -68,6 +69,14 @@ def steps(log_path):
     return found
 
 
+def lines_per_second(lines, wall_s, exit_status):
+    """lines ÷ wall of a load that succeeded; a failed load (its transforms included) has no
+    throughput: BenchError, so the phase is reported failed instead of timing a run that stopped early."""
+    if exit_status != 0:
+        raise BenchError(f"sendlog: `mmetl sendlog load` exited {exit_status}; a failed load's wall is no throughput")
+    return lines / wall_s if wall_s > 0 else None
+
+
 def run(ctx):
     messages = ctx.settings.sendlog_messages
     t0 = time.monotonic()
@@ -81,7 +90,7 @@ def run(ctx):
     cmd = ctx.timed("sendlog", url, ["sendlog", "load", "--pipeline", pipeline, path, "--log-format", "json", "--verbose"],
                     env={"MMETL_RECIPIENT_HASH_KEY": "bench-recipient-key"})
     wall = cmd["wall_s"]
-    lines_per_s = gen["lines"] / wall if wall > 0 else None
+    lines_per_s = lines_per_second(gen["lines"], wall, cmd["exit_status"])
     fig = {
         "messages": gen["messages"], "lines": gen["lines"], "file_bytes": gen["file_bytes"],
         "ndjson_bytes": gen.get("ndjson_bytes"), "generate_s": None if cached else generate_s,

@@ -1,10 +1,11 @@
-"""The send-log phase reads each step's seconds from the load's JSON debug log."""
+"""The send-log phase reads each step's seconds from the load's JSON debug log, and times only a load that succeeded."""
 import json
 import os
 import tempfile
 import unittest
 
-from phases.sendlog import steps
+from harness.settings import BenchError
+from phases.sendlog import lines_per_second, steps
 
 
 class StepsTests(unittest.TestCase):
@@ -23,6 +24,13 @@ class StepsTests(unittest.TestCase):
             self.assertEqual(steps(f.name), {"copy": 2.0, "messages": 2.25, "transform 10_fact_sends_daily.sql": 3.25})
         finally:
             os.remove(f.name)
+
+
+class ThroughputTests(unittest.TestCase):
+    def test_a_failed_load_has_no_throughput(self):
+        self.assertEqual(lines_per_second(3_000, 1.5, 0), 2_000)
+        with self.assertRaises(BenchError):
+            lines_per_second(3_000, 1.5, 1)
 
 
 if __name__ == "__main__":
