@@ -52,7 +52,7 @@ let package = Package(
 
         // Micro-benchmarks, not shipped: `mmetl-bench`, which `make bench` runs and reports.
         .target(name: "MMBenchmarks", dependencies: [
-            "MMCore", "WarehousePG", "ArchiveGzip", "MMSimulator", .product(name: "Logging", package: "swift-log"),
+            "MMCore", "MMRuntime", "WarehousePG", "ArchiveGzip", "MMSimulator", .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "MMBench", dependencies: [
             "MMBenchmarks", .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -9,7 +9,7 @@ import MMBenchmarks
 struct MMBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mmetl-bench", abstract: "mmetl's micro-benchmarks (used by make bench).",
-        subcommands: [Normalize.self, Merge.self, SendlogGenerate.self])
+        subcommands: [Normalize.self, Merge.self, SendlogGenerate.self, SendlogParse.self])
 
     struct Normalize: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Normalize, gunzip and gzip throughput over an archive directory.")
@@ -38,6 +38,22 @@ struct MMBench: ParsableCommand {
             for p in report.phases { phases[p.name] = ["seconds": p.seconds, "rows_per_s": p.rowsPerSecond] }
             let json: [String: Any] = ["rows": report.rows, "copy_bytes": report.copyBytes, "phases": phases]
             print(String(decoding: try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys]), as: UTF8.self))
+        }
+    }
+
+    struct SendlogParse: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "sendlog-parse",
+            abstract: "The send-log parser alone on one core (JSON, records, recipient HMAC, COPY rows in memory) over a gzip NDJSON file.")
+        @Argument(help: "A send log (.ndjson.gz), e.g. from sendlog-generate.") var file: String
+        @Flag(help: "Drop the records instead of encoding their COPY rows.") var noEncode = false
+
+        func run() throws {
+            let report = try SendLogParseBench.run(path: file, hashKey: Array("bench-recipient-key".utf8), encode: !noEncode)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
         }
     }
 

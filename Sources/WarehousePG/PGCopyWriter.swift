@@ -192,6 +192,9 @@ public final class PGCopyWriter {
         rowsWritten = 0
     }
 
+    /// Bytes encoded and not yet handed over (to libpq, or by `drain(into:)`).
+    package var encodedBytes: Int { used }
+
     /// Sends what is buffered.
     func flush() throws {
         guard !finished else {

@@ -12,15 +12,22 @@ import MMCore
 ///
 /// It also takes the census of the records' keys (`SendLogKeyCensus`), parts included, so the load
 /// knows whether the file names a key twice.
-final class SendLogCopySink: SendLogPartedSink {
+package final class SendLogCopySink: SendLogPartedSink {
     private let writer: PGCopyWriter
     private var census = SendLogKeyCensus()
 
     init(writer: PGCopyWriter) { self.writer = writer }
 
-    func makePart() -> any SendLogSink { SendLogCopySink(writer: .inMemory(format: .binary)) }
+    package func makePart() -> any SendLogSink { SendLogCopySink(writer: .inMemory(format: .binary)) }
 
-    func append(_ part: any SendLogSink) throws {
+    /// A sink that only encodes, for the parser's benchmark (`mmetl-bench sendlog-parse`): its
+    /// parts' rows are never sent anywhere.
+    package static func encodingInMemory() -> SendLogCopySink { SendLogCopySink(writer: .inMemory(format: .binary)) }
+
+    /// Bytes of COPY rows a part made by `makePart()` holds.
+    package static func encodedBytes(of part: any SendLogSink) -> Int { (part as? SendLogCopySink)?.writer.encodedBytes ?? 0 }
+
+    package func append(_ part: any SendLogSink) throws {
         guard let part = part as? SendLogCopySink else { preconditionFailure("a part of another sink") }
         try part.writer.drain(into: writer)
         census.absorb(&part.census)
@@ -30,7 +37,7 @@ final class SendLogCopySink: SendLogPartedSink {
     /// one of its (status, timestamp), twice. Call once, after the last record.
     func repeats() -> (sends: Bool, statuses: Bool) { census.repeats() }
 
-    func write(_ item: SendLogItem, line: Int) throws {
+    package func write(_ item: SendLogItem, line: Int) throws {
         switch item {
         case .send(let s):
             census.send(wamid: s.wamid)
@@ -63,7 +70,7 @@ final class SendLogCopySink: SendLogPartedSink {
         try writer.endRow()
     }
 
-    func write(_ reject: SendLogReject) throws {
+    package func write(_ reject: SendLogReject) throws {
         writer.field("r"); writer.field(reject.line); writer.null()
         for _ in 0..<21 { writer.null() }  // waba_id … errors
         writer.field("\(reject.reason.rawValue): \(reject.detail)")

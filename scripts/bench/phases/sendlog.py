@@ -5,7 +5,9 @@ webhook bodies; ≈ 3.5 lines a message) as one gzip NDJSON file (not timed; kep
 bench-results/cache/ for the next run of the same mmetl-bench build). Then, in a freshly migrated
 database, the timed step: `mmetl sendlog load FILE` exactly as a user runs it — parse, hash
 recipients, COPY, merge, and the SQL transforms of the affected days. lines_per_s = lines ÷ that
-wall (target ≥ 100,000); steps_s = seconds of each step from the load's own debug log."""
+wall (target ≥ 100,000); steps_s = seconds of each step from the load's own debug log; parse_alone =
+`mmetl-bench sendlog-parse` over the same file: the parser on one core, no database (lines/s and µs
+a line, gunzip left out)."""
 import glob
 import hashlib
 import json
@@ -108,4 +110,7 @@ def run(ctx):
                        "lines_per_s = lines ÷ wall"),
     }
     ctx.cluster.drop("bench_sendlog")
+    # The parser alone on one core over the same file (no database): what each worker thread
+    # spends per line, the figure a faster parser moves.
+    fig["parse_alone"] = ctx.bench_tool("sendlog-parse", path)
     return fig

@@ -102,6 +102,11 @@ def print_table(out, file=None):
         row("SEND LOG", f"{fmt(sl.get('messages'))} messages", f"{fmt(sl.get('lines'))} lines, {fmt(sl.get('file_bytes'))} bytes gzip NDJSON, "
             "sendlog load into a fresh warehouse, transforms included")
         row("send log lines/s", fmt(sl.get("lines_per_s"), " /s"), f"{fmt(sl.get('wall_s'), ' s')} wall; target ≥ 100,000")
+        pa = sl.get("parse_alone")
+        if pa:
+            row("  parser alone, one core", fmt(pa.get("lines_per_second"), " lines/s"),
+                f"{fmt(pa.get('microseconds_per_line'), ' µs')} a line (JSON, records, HMAC, COPY rows in memory; "
+                f"gunzip {fmt(pa.get('read_seconds'), ' s')} left out)")
     cg = out.get("profile")
     if cg:
         row("PROFILE (callgrind)", f"{cg['instructions']:,} Ir", f"{cg['scenario']}; {cg['file']}")

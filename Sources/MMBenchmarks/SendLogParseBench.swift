@@ -1,0 +1,72 @@
+import ArchiveGzip
+import Foundation
+import MMCore
+import MMRuntime
+import WarehousePG
+
+/// The send-log parser alone, on one core, over a gzip NDJSON send log (as `sendlog-generate`
+/// writes): per line what `mmetl sendlog load` does on each of its worker threads before the COPY —
+/// the JSON read, the records built, the recipient HMAC and, with `encode`, the stage's binary COPY
+/// rows encoded in memory (no database). Gunzipping and cutting the lines is timed in a pass of its
+/// own and left out of `parseSeconds`, so the figure follows the parser, not zlib.
+public enum SendLogParseBench {
+    public struct Report: Sendable, Codable {
+        public var lines: Int
+        public var records: Int
+        public var rejected: Int
+        /// Gunzip and line cutting alone (one pass, nothing parsed).
+        public var readSeconds: Double
+        /// The pass that parses (reading included) minus `readSeconds`.
+        public var parseSeconds: Double
+        public var linesPerSecond: Double
+        public var microsecondsPerLine: Double
+        public var encoded: Bool
+        public var encodedBytes: Int
+    }
+
+    /// - Parameters:
+    ///   - encode: also encode the stage's COPY rows (as the load's sink does); false: records are dropped.
+    public static func run(path: String, hashKey: [UInt8], encode: Bool) throws -> Report {
+        let maxLineBytes = SendLogLimits.defaultMaxLineBytes
+        let clock = ContinuousClock()
+        var start = clock.now
+        var lines = 0
+        try LineReader.open(path: path).forEachLine(maxLineBytes: maxLineBytes) { _, _ in lines += 1 }
+        let read = seconds(clock.now - start)
+
+        var parser = SendLogParser(format: .ndjson, hasher: try SendLogRecipientHasher(key: hashKey))
+        var counts = SendLogFileCounts()
+        let sink = encode ? SendLogCopySink.encodingInMemory() : nil
+        var part: any SendLogSink = sink?.makePart() ?? DroppingSink()
+        var bytes = 0
+        start = clock.now
+        try LineReader.open(path: path).forEachLine(maxLineBytes: maxLineBytes) { slice, length in
+            counts.lines += 1
+            try slice.withUnsafeBufferPointer {
+                try parser.parse(line: $0, length: length, number: counts.lines, maxLineBytes: maxLineBytes, into: part,
+                                 counts: &counts)
+            }
+            // A batch's worth, as a worker's part holds: its rows are counted and dropped.
+            if let sink, counts.lines % 2048 == 0 {
+                bytes += SendLogCopySink.encodedBytes(of: part)
+                part = sink.makePart()
+            }
+        }
+        let total = seconds(clock.now - start)
+        bytes += sink == nil ? 0 : SendLogCopySink.encodedBytes(of: part)
+        let parse = max(total - read, 1e-9)
+        return Report(lines: lines, records: counts.sends + counts.statuses, rejected: counts.rejectedLines,
+                      readSeconds: read, parseSeconds: parse, linesPerSecond: Double(lines) / parse,
+                      microsecondsPerLine: parse * 1e6 / Double(max(lines, 1)), encoded: encode, encodedBytes: bytes)
+    }
+
+    private static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+}
+
+/// Takes records and drops them.
+private final class DroppingSink: SendLogSink {
+    func write(_ item: SendLogItem, line: Int) throws {}
+    func write(_ reject: SendLogReject) throws {}
+}
