@@ -131,14 +131,15 @@ extension SendLogFields {
 
     /// `entry: [{id: WABA, changes: [{field: "messages", value: {metadata: {phone_number_id}, statuses: [...]}}]}]`.
     /// Changes of other fields, and `messages` values without statuses (inbound messages, system
-    /// errors), yield nothing.
+    /// errors), yield nothing. Each status is read into its place in the result and completed
+    /// there (its WABA and phone number when it names none): no status is copied on the way.
     private static func readEntries(_ s: inout JSONScanner) throws -> [SendLogFields] {
         guard s.nextIsArray else { throw JSONScanner.Failure(message: "field entry: expected an array") }
         var out: [SendLogFields] = []
         try s.array { s in
             guard s.nextIsObject else { throw JSONScanner.Failure(message: "field entry: expected objects") }
             var wabaID: String?
-            var statuses: [SendLogFields] = []
+            let entryStart = out.count
             try s.object { key, s in
                 switch key {
                 case "id": wabaID = try s.scalarText(field: "entry.id")
@@ -148,7 +149,7 @@ extension SendLogFields {
                         guard s.nextIsObject else { try s.skipValue(); return }
                         var field: String?
                         var phoneNumberID: String?
-                        var changeStatuses: [SendLogFields] = []
+                        let changeStart = out.count
                         try s.object { key, s in
                             switch key {
                             case "field": field = try s.scalarText(field: "changes.field")
@@ -163,25 +164,26 @@ extension SendLogFields {
                                         }
                                     case "statuses":
                                         guard s.nextIsArray else { throw JSONScanner.Failure(message: "field statuses: expected an array") }
-                                        try s.array { s in changeStatuses.append(try read(&s)) }
+                                        try s.array { s in out.append(try read(&s)) }
                                     default: try s.skipValue()
                                     }
                                 }
                             default: try s.skipValue()
                             }
                         }
-                        guard field == nil || field == "messages" else { return }
-                        for var st in changeStatuses {
-                            st.phoneNumberID = st.phoneNumberID ?? phoneNumberID
-                            statuses.append(st)
+                        guard field == nil || field == "messages" else {
+                            out.removeSubrange(changeStart...)
+                            return
+                        }
+                        if let phoneNumberID {
+                            for i in changeStart..<out.count where out[i].phoneNumberID == nil { out[i].phoneNumberID = phoneNumberID }
                         }
                     }
                 default: try s.skipValue()
                 }
             }
-            for var st in statuses {
-                st.wabaID = st.wabaID ?? wabaID
-                out.append(st)
+            if let wabaID {
+                for i in entryStart..<out.count where out[i].wabaID == nil { out[i].wabaID = wabaID }
             }
         }
         return out

@@ -8,12 +8,12 @@ struct SendLogRecordBuilder {
     func records(from f: SendLogFields) throws(SendLogReject) -> [SendLogItem] {
         switch try kind(of: f) {
         case .send: return [.send(try send(f))]
-        case .status: return [.status(try status(f, label: nil))]
+        case .status: return [.status(try status(f, index: nil))]
         case .webhook:
+            guard let statuses = f.webhookStatuses else { return [] }
             var items: [SendLogItem] = []
-            for (i, st) in (f.webhookStatuses ?? []).enumerated() {
-                items.append(.status(try status(st, label: "statuses[\(i)]")))
-            }
+            items.reserveCapacity(statuses.count)
+            for i in statuses.indices { items.append(.status(try status(statuses[i], index: i))) }
             return items
         }
     }
@@ -59,13 +59,15 @@ struct SendLogRecordBuilder {
                           campaign: nonEmpty(f.campaign))
     }
 
-    private func status(_ f: SendLogFields, label: String?) throws(SendLogReject) -> StatusRecord {
-        let at = label.map { "\($0): " } ?? ""
-        guard let wamid = nonEmpty(f.wamid ?? f.id) else { throw SendLogReject(reason: .missingWamid, detail: "\(at)status without wamid") }
-        guard let st = nonEmpty(f.status) else { throw SendLogReject(reason: .missingField, detail: "\(at)status without status") }
-        guard let raw = f.timestamp else { throw SendLogReject(reason: .missingField, detail: "\(at)status without timestamp") }
+    /// `index`: the status's place in a webhook body's `statuses`, named in a reject's detail.
+    private func status(_ f: SendLogFields, index: Int?) throws(SendLogReject) -> StatusRecord {
+        // The detail's prefix, built only for a reject.
+        func at() -> String { index.map { "statuses[\($0)]: " } ?? "" }
+        guard let wamid = nonEmpty(f.wamid ?? f.id) else { throw SendLogReject(reason: .missingWamid, detail: "\(at())status without wamid") }
+        guard let st = nonEmpty(f.status) else { throw SendLogReject(reason: .missingField, detail: "\(at())status without status") }
+        guard let raw = f.timestamp else { throw SendLogReject(reason: .missingField, detail: "\(at())status without timestamp") }
         guard let ts = SendLogTime.parse(raw) else {
-            throw SendLogReject(reason: .badTimestamp, detail: "\(at)timestamp \(shortQuoted(raw)) is neither epoch seconds nor ISO-8601")
+            throw SendLogReject(reason: .badTimestamp, detail: "\(at())timestamp \(shortQuoted(raw)) is neither epoch seconds nor ISO-8601")
         }
         let who = RecipientPrivacy.protect(f.recipientID ?? f.recipient, with: hasher) ?? BusinessScopedUserID.protect(f.userID, with: hasher)
         let errors = f.errors.map { e in
