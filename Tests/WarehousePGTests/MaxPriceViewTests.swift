@@ -11,6 +11,17 @@ import Testing
         TestDatabase.repositoryRoot.appendingPathComponent("data/iso4217-minor-units.tsv")
     }
 
+    /// Loads `batch`'s templates as the catalog, then its facts, for 2026-11-02.
+    static func loadCatalogThenFacts(_ batch: NormalizedBatch, into h: WarehouseHarness, run: Int64) async throws {
+        var catalog = NormalizedBatch()
+        catalog.templates = batch.templates
+        _ = try await h.load(catalog, dataset: "catalog", window: ("2026-11-02", "2026-11-02"),
+                             finalBefore: "2026-10-01", runID: run)
+        var facts = batch
+        facts.templates = []
+        _ = try await h.load(facts, dataset: "templates", window: ("2026-11-02", "2026-11-02"), finalBefore: "2026-10-01", runID: run)
+    }
+
     @Test func maxPricePerDeliveryFollowsMetasUnitsAndSitsBesideTheCost() async throws {
         let h = try WarehouseHarness("wh_maxprice")
         let run = try await h.beginRun()
@@ -23,13 +34,7 @@ import Testing
             batch.templates[i].sendType = "CAMPAIGN"
         }
         for i in batch.templateDaily.indices { batch.templateDaily[i].currency = bids[i].1.isEmpty ? "USD" : bids[i].1 }
-        var catalog = NormalizedBatch()
-        catalog.templates = batch.templates
-        _ = try await h.load(catalog, dataset: "catalog", window: ("2026-11-02", "2026-11-02"),
-                             finalBefore: "2026-10-01", runID: run)
-        var facts = batch
-        facts.templates = []
-        _ = try await h.load(facts, dataset: "templates", window: ("2026-11-02", "2026-11-02"), finalBefore: "2026-10-01", runID: run)
+        try await Self.loadCatalogThenFacts(batch, into: h, run: run)
 
         #expect(try h.string("""
             SELECT string_agg(template_id || '=' || coalesce(max_price_per_delivery::numeric(10,4)::text, '-') || '/' || bid_strategy || '/' || send_type, ',' ORDER BY template_id)
@@ -52,13 +57,7 @@ import Testing
         let h = try WarehouseHarness("wh_maxprice_plan")
         let run = try await h.beginRun()
         let batch = Samples.templates(days: ["2026-11-02"], templates: 4)
-        var catalog = NormalizedBatch()
-        catalog.templates = batch.templates
-        _ = try await h.load(catalog, dataset: "catalog", window: ("2026-11-02", "2026-11-02"),
-                             finalBefore: "2026-10-01", runID: run)
-        var facts = batch
-        facts.templates = []
-        _ = try await h.load(facts, dataset: "templates", window: ("2026-11-02", "2026-11-02"), finalBefore: "2026-10-01", runID: run)
+        try await Self.loadCatalogThenFacts(batch, into: h, run: run)
         try h.connection.execute("SET enable_seqscan = off")
         defer { try? h.connection.execute("RESET enable_seqscan") }
         let plan = try h.string("EXPLAIN (FORMAT JSON) SELECT * FROM mm.v_template_max_price_vs_cost WHERE day = '2026-11-02'") ?? ""
