@@ -32,7 +32,7 @@ public enum SendLogParseBench {
         var start = clock.now
         var lines = 0
         try LineReader.open(path: path).forEachLine(maxLineBytes: maxLineBytes) { _, _ in lines += 1 }
-        let read = seconds(clock.now - start)
+        let read = PGWarehouse.seconds(clock.now - start)
 
         var parser = SendLogParser(format: .ndjson, hasher: try SendLogRecipientHasher(key: hashKey))
         var counts = SendLogFileCounts()
@@ -52,16 +52,12 @@ public enum SendLogParseBench {
                 part = sink.makePart()
             }
         }
-        let total = seconds(clock.now - start)
-        bytes += sink == nil ? 0 : SendLogCopySink.encodedBytes(of: part)
+        let total = PGWarehouse.seconds(clock.now - start)
+        bytes += SendLogCopySink.encodedBytes(of: part)  // 0 for dropped records
         let parse = max(total - read, 1e-9)
         return Report(lines: lines, records: counts.sends + counts.statuses, rejected: counts.rejectedLines,
                       readSeconds: read, parseSeconds: parse, linesPerSecond: Double(lines) / parse,
                       microsecondsPerLine: parse * 1e6 / Double(max(lines, 1)), encoded: encode, encodedBytes: bytes)
-    }
-
-    private static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 }
 

@@ -18,10 +18,10 @@ package final class SendLogCopySink: SendLogPartedSink {
 
     init(writer: PGCopyWriter) { self.writer = writer }
 
-    package func makePart() -> any SendLogSink { SendLogCopySink(writer: .inMemory(format: .binary)) }
+    package func makePart() -> any SendLogSink { Self.encodingInMemory() }
 
-    /// A sink that only encodes, for the parser's benchmark (`mmetl-bench sendlog-parse`): its
-    /// parts' rows are never sent anywhere.
+    /// A sink that only encodes (its rows wait in memory): every part, and the parser's benchmark
+    /// (`mmetl-bench sendlog-parse`).
     package static func encodingInMemory() -> SendLogCopySink { SendLogCopySink(writer: .inMemory(format: .binary)) }
 
     /// Bytes of COPY rows a part made by `makePart()` holds.
