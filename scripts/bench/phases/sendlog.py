@@ -7,7 +7,8 @@ database, the timed step: `mmetl sendlog load FILE` exactly as a user runs it �
 recipients, COPY, merge, and the SQL transforms of the affected days. lines_per_s = lines ÷ that
 wall (target ≥ 100,000); steps_s = seconds of each step from the load's own debug log; parse_alone =
 `mmetl-bench sendlog-parse` over the same file: the parser on one core, no database (lines/s and µs
-a line, gunzip left out)."""
+a line, gunzip left out); limit = the database's own limit on the load's final rows
+(phases/sendlog_limit.py: psql \\copy into empty copies of both tables, their indexes included)."""
 import glob
 import hashlib
 import json
@@ -16,6 +17,7 @@ import time
 
 from harness.pg import run_file_json, sql_file
 from harness.settings import BenchError
+from phases import sendlog_limit
 
 NAME = "sendlog"
 TARGET_LINES_PER_S = 100_000
@@ -109,6 +111,8 @@ def run(ctx):
                        "affected days) of a generated gzip NDJSON send log into a freshly migrated warehouse; "
                        "lines_per_s = lines ÷ wall"),
     }
+    # The database's own limit on the rows the load wrote (phases/sendlog_limit.py).
+    fig["limit"] = sendlog_limit.measure(ctx, url, gen["lines"], wall)
     ctx.cluster.drop("bench_sendlog")
     # The parser alone on one core over the same file (no database): what each worker thread
     # spends per line, the figure a faster parser moves.

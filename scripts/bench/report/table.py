@@ -102,6 +102,11 @@ def print_table(out, file=None):
         row("SEND LOG", f"{fmt(sl.get('messages'))} messages", f"{fmt(sl.get('lines'))} lines, {fmt(sl.get('file_bytes'))} bytes gzip NDJSON, "
             "sendlog load into a fresh warehouse, transforms included")
         row("send log lines/s", fmt(sl.get("lines_per_s"), " /s"), f"{fmt(sl.get('wall_s'), ' s')} wall; target ≥ 100,000")
+        lim = sl.get("limit")
+        if lim:
+            row("  database's own limit", fmt(lim.get("limit_s"), " s"),
+                f"psql \\copy of the same final rows, indexes included ({fmt(lim.get('limit_lines_per_s'), ' lines/s')}); "
+                f"ratio limit ÷ wall {fmt(lim.get('ratio'))}")
         pa = sl.get("parse_alone")
         if pa:
             row("  parser alone, one core", fmt(pa.get("lines_per_second"), " lines/s"),
