@@ -182,6 +182,49 @@ struct AnalystViewsTests {
                 == [["AR", "2"], ["BR", "24"]])
     }
 
+    /// `mm.template_performance` sums the fact first and joins the flags and names per group; its
+    /// rows are those of summing `mm.v_template_performance` row by row (its first definition, kept
+    /// here as the oracle), compared as text (values and their scale) over the seed's cases:
+    /// clicks and conversions not measured, days without cost, days without conversions.
+    @Test func templatePerformanceIsTheSumOfTheView() throws {
+        let t = try SendLogTestDB.make("av_tp_oracle")
+        defer { t.close() }
+        try Self.seed(t)
+        let oracle = """
+            SELECT p.waba_id, p.template_id, max(p.template_name), max(p.template_category), p.product, p.currency,
+                   count(*), bool_and(p.clicks_measured), bool_and(p.conversions_measured),
+                   sum(p.sent), sum(p.delivered), sum(p.read), sum(p.url_clicks),
+                   sum(p.delivered) / nullif(sum(p.sent), 0), sum(p.read) / nullif(sum(p.delivered), 0),
+                   sum(p.url_clicks) / nullif(sum(p.delivered) FILTER (WHERE p.url_clicks IS NOT NULL), 0),
+                   sum(p.amount_spent), count(*) FILTER (WHERE p.amount_spent IS NULL),
+                   sum(p.amount_spent) / nullif(sum(p.delivered) FILTER (WHERE p.amount_spent IS NOT NULL), 0),
+                   sum(p.purchases), sum(p.purchase_value), sum(p.add_to_cart), sum(p.checkouts_initiated),
+                   sum(p.purchases) / nullif(sum(p.delivered) FILTER (WHERE p.purchases IS NOT NULL), 0),
+                   count(*) FILTER (WHERE p.amount_spent IS NOT NULL AND p.purchases IS NOT NULL),
+                   sum(p.amount_spent) FILTER (WHERE p.purchases IS NOT NULL)
+                       / nullif(sum(p.purchases) FILTER (WHERE p.amount_spent IS NOT NULL), 0),
+                   sum(p.purchase_value) FILTER (WHERE p.amount_spent IS NOT NULL)
+                       / nullif(sum(p.amount_spent) FILTER (WHERE p.purchases IS NOT NULL), 0),
+                   sum(p.sendlog_sent), sum(p.sendlog_failed), bool_and(p.is_final)
+            FROM mm.v_template_performance p
+            WHERE p.day BETWEEN '2026-11-22' AND '2026-11-23' AND (%W% IS NULL OR p.waba_id = %W%)
+            GROUP BY p.waba_id, p.template_id, p.product, p.currency
+            """
+        for waba in ["NULL", "'wBR'", "'wDE'"] {
+            let old = oracle.replacingOccurrences(of: "%W%", with: waba)
+            let new = "SELECT * FROM mm.template_performance('2026-11-22', '2026-11-23', \(waba))"
+            let rows = try t.rows("SELECT o::text FROM (\(old)) o ORDER BY 1").map { $0[0] ?? "" }
+            #expect(try t.rows("SELECT n::text FROM (\(new)) n ORDER BY 1").map { $0[0] ?? "" } == rows, "\(waba)")
+            #expect(!rows.isEmpty)
+        }
+        // The seed's cases are all there: a group whose conversions are not measured, one with a day without cost.
+        #expect(try t.rows("""
+            SELECT count(*) FILTER (WHERE NOT conversions_measured)::text, count(*) FILTER (WHERE days_without_cost > 0)::text,
+                   count(*) FILTER (WHERE purchases IS NOT NULL)::text
+            FROM mm.template_performance('2026-11-22', '2026-11-23')
+            """) == [["4", "4", "1"]])
+    }
+
     @Test func aDateFilterPrunesEveryFact() throws {
         let t = try SendLogTestDB.make("av_prune")
         defer { t.close() }
