@@ -15,6 +15,8 @@ import MMCore
 package final class SendLogCopySink: SendLogPartedSink {
     private let writer: PGCopyWriter
     private var census = SendLogKeyCensus()
+    /// Reject rows written (parts appended included): the stage holds a `kind = 'r'` row only then.
+    private(set) var rejectsWritten = 0
 
     init(writer: PGCopyWriter) { self.writer = writer }
 
@@ -31,6 +33,7 @@ package final class SendLogCopySink: SendLogPartedSink {
         guard let part = part as? SendLogCopySink else { preconditionFailure("a part of another sink") }
         try part.writer.drain(into: writer)
         census.absorb(&part.census)
+        rejectsWritten += part.rejectsWritten
     }
 
     /// Whether the records written so far (parts appended included) may name a message's send, or
@@ -77,6 +80,7 @@ package final class SendLogCopySink: SendLogPartedSink {
         writer.field(reject.raw)
         writer.null()  // last_key
         try writer.endRow()
+        rejectsWritten += 1
     }
 
     /// `[{"code":131049,"title":"…","details":"…"}]`.

@@ -112,9 +112,14 @@ enum SendLogMergeSQL {
         LEFT JOIN phones p ON p.phone_number_id = coalesce(s.phone_number_id, t.phone_number_id)
         """
 
-    /// Counts of `sendlog_msg`: messages, stored ones, unresolved ones.
+    /// Counts of `sendlog_msg` — messages, stored ones, unresolved ones — and, in the same scan, the
+    /// (UTC) dates the new resolved messages span: `first_day` the least of send time and first
+    /// status, `last_day` the greatest of send time and last status (NULL when there is none).
+    /// `sendlog_msg` is never written after it is built, so the range holds for the whole load.
     static let messageCounts = """
-        SELECT count(*) AS messages, count(*) FILTER (WHERE stored) AS stored, count(*) FILTER (WHERE waba_id IS NULL) AS unresolved
+        SELECT count(*) AS messages, count(*) FILTER (WHERE stored) AS stored, count(*) FILTER (WHERE waba_id IS NULL) AS unresolved,
+               (min(least(sent_at, first_at)) FILTER (WHERE NOT stored AND waba_id IS NOT NULL) AT TIME ZONE 'UTC')::date::text AS first_day,
+               (max(greatest(sent_at, last_at)) FILTER (WHERE NOT stored AND waba_id IS NOT NULL) AT TIME ZONE 'UTC')::date::text AS last_day
         FROM sendlog_msg
         """
 
@@ -137,14 +142,6 @@ enum SendLogMergeSQL {
         SELECT count(*) AS held FROM h
         """
 
-    /// Range of (UTC) dates the new messages span: [least of send time and first status, greatest
-    /// of send time and last status].
-    static let newMessagesRange = """
-        SELECT (min(least(sent_at, first_at)) AT TIME ZONE 'UTC')::date::text AS first_day,
-               (max(greatest(sent_at, last_at)) AT TIME ZONE 'UTC')::date::text AS last_day
-        FROM sendlog_msg WHERE NOT stored AND waba_id IS NOT NULL
-        """
-
     /// Dates spanned by the stored messages this file changed (their old day is inside too: a
     /// message's day only moves between its send time and its latest status).
     static let touchedRange = """
@@ -153,7 +150,8 @@ enum SendLogMergeSQL {
         FROM sendlog.messages m JOIN (SELECT DISTINCT waba_id, wamid FROM sendlog_touched) t ON t.waba_id = m.waba_id AND t.wamid = m.wamid
         """
 
-    /// Rejected lines; `$1` sha256, `$2` path.
+    /// Rejected lines; `$1` sha256, `$2` path. Run only when the sink wrote a reject: it scans the
+    /// whole stage (0.45 s of a 1 M-message file).
     static let insertRejects = """
         INSERT INTO etl.sendlog_rejects (sha256, path, line, reason, raw)
         SELECT $1, $2, line, reason, raw FROM sendlog_stage WHERE kind = 'r'

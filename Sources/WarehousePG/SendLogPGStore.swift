@@ -98,10 +98,12 @@ public final class SendLogPGStore: SendLogStore, @unchecked Sendable {
             try c.execute(SendLogMergeSQL.createStage)
             var counts = SendLogFileCounts()
             var repeats = (sends: true, statuses: true)
+            var rejects = 0
             try c.copyIn(sql: SendLogMergeSQL.copyStage, format: .binary) { writer in
                 let sink = SendLogCopySink(writer: writer)
                 counts = try produce(sink)
                 repeats = sink.repeats()
+                rejects = sink.rejectsWritten
             }
             clock.lap("parse+copy")
             let retried = try c.query(SendLogMergeSQL.takePending).affectedRows ?? 0
@@ -138,11 +140,11 @@ public final class SendLogPGStore: SendLogStore, @unchecked Sendable {
                 updated = try c.query(SendLogWriteSQL.updateStored).int(0, "updated") ?? 0
                 clock.lap("update_stored")
             }
-            var affected = try Self.days(c.query(SendLogMergeSQL.newMessagesRange))
+            var affected = try Self.days(mc)
             if stored > 0, let touched = try Self.days(c.query(SendLogMergeSQL.touchedRange)) {
                 affected = affected.map { min($0.lowerBound, touched.lowerBound)...max($0.upperBound, touched.upperBound) } ?? touched
             }
-            try c.query(SendLogMergeSQL.insertRejects, [file.sha256, file.path])
+            if rejects > 0 { try c.query(SendLogMergeSQL.insertRejects, [file.sha256, file.path]) }
             try c.query(SendLogMergeSQL.recordFile, [file.sha256, file.path, counts.lines, counts.sends + counts.statuses,
                                                      counts.rejectedLines, run])
             clock.lap("record")
