@@ -95,6 +95,9 @@ public final class SendLogPGStore: SendLogStore, @unchecked Sendable {
             try c.execute("SET LOCAL work_mem = '\(SendLogMergeSQL.workMem)'")
             // Compiling these few large statements took 3.5 s of a 1 M-message load and won nothing back.
             try c.execute("SET LOCAL jit = off")
+            // The stage's and the per-message rows' ANALYZE sample 3,000 rows, not 30,000: enough
+            // for the load's hash joins and aggregates (1 M messages: 1.0 s → 0.1 s).
+            try c.execute("SET LOCAL default_statistics_target = 10")
             try c.execute(SendLogMergeSQL.createStage)
             var counts = SendLogFileCounts()
             var repeats = (sends: true, statuses: true)
