@@ -2,6 +2,7 @@
 import json
 import os
 import subprocess
+import time
 
 from harness.settings import BenchError
 
@@ -17,6 +18,14 @@ def sql_file(name):
 def query(url, sql):
     """Runs `sql` (one or more statements, or a psql meta-command); returns the unaligned output."""
     return _psql(url, ["-c", sql])
+
+
+def timed_query(url, sql):
+    """`query(url, sql)`'s wall in seconds (3 decimals), psql's start included: how the limits time
+    each `\\copy` and statement."""
+    t0 = time.monotonic()
+    query(url, sql)
+    return round(time.monotonic() - t0, 3)
 
 
 def query_json(url, sql):

@@ -4,9 +4,8 @@ unpartitioned), and into an UNLOGGED staging table followed by the equivalent me
 … ON CONFLICT (primary key) DO UPDATE … WHERE values IS DISTINCT FROM) into an empty keyed target.
 limit_s = Σ (stage copy + merge); the report divides it by mmetl's wall."""
 import os
-import time
 
-from harness.pg import query, run_file, sql_file
+from harness.pg import query, run_file, sql_file, timed_query
 from harness.settings import BenchError
 
 NAME = "limit"
@@ -29,11 +28,6 @@ def merge_sql(columns, target, stage):
             + f" WHERE ({', '.join('t.' + q(n) for n in values)}) IS DISTINCT FROM ({', '.join('EXCLUDED.' + q(n) for n in values)})")
 
 
-def _timed(url, sql):
-    t0 = time.monotonic()
-    query(url, sql)
-    return round(time.monotonic() - t0, 3)
-
 
 def run(ctx):
     url = ctx.figures["e2e"]["database_url"]
@@ -48,12 +42,12 @@ def run(ctx):
                    for line in run_file(url, sql_file("primary_key_columns.sql"), {"fact": fact}).splitlines()]
         merge = merge_sql(columns, target, stage)
         path = ctx.path(f"limit-{name}.copy")
-        export_s = _timed(url, f"\\copy (SELECT * FROM {fact}) TO '{path}'")
+        export_s = timed_query(url, f"\\copy (SELECT * FROM {fact}) TO '{path}'")
         with open(path, "rb") as f:
             rows = sum(1 for _ in f)
-        copy_s = _timed(url, f"\\copy {copy} FROM '{path}'")
-        stage_s = _timed(url, f"\\copy {stage} FROM '{path}'")
-        merge_s = _timed(url, merge)
+        copy_s = timed_query(url, f"\\copy {copy} FROM '{path}'")
+        stage_s = timed_query(url, f"\\copy {stage} FROM '{path}'")
+        merge_s = timed_query(url, merge)
         if int(query(url, f"SELECT count(*) FROM {target}")) != rows:
             raise BenchError(f"limit: {name} target row count differs from the {rows} rows exported")
         tables[fact] = {"rows": rows, "export_s": export_s, "copy_s": copy_s, "stage_copy_s": stage_s, "merge_s": merge_s}

@@ -15,20 +15,14 @@ left out on both sides of the nightly yardstick, so they are left out here too).
 mmetl's wall (transforms included); limit_lines_per_s = lines ÷ limit_s: the most any loader of
 these rows could reach in this database on this machine, before it reads a byte of JSON."""
 import os
-import time
 
-from harness.pg import query
+from harness.pg import query, timed_query
 from harness.settings import BenchError
 
 TABLES = ("sendlog.messages", "sendlog.statuses")
 SCHEMA = "bench_sendlog_limit"
 MAINTENANCE_WORK_MEM = "256MB"
 
-
-def _timed(url, sql):
-    t0 = time.monotonic()
-    query(url, sql)
-    return round(time.monotonic() - t0, 3)
 
 
 def index_statements(definitions, source, target, suffix):
@@ -75,17 +69,17 @@ def measure(ctx, url, lines, wall_s):
             query(url, f"CREATE TABLE {keyed} (LIKE {table} INCLUDING ALL); "
                        f"CREATE TABLE {bare} (LIKE {table} {bare_like}); CREATE TABLE {binary} (LIKE {table} {bare_like})")
             query(url, "CHECKPOINT")
-            keyed_s = _timed(url, f"\\copy {keyed} FROM '{path}'")
+            keyed_s = timed_query(url, f"\\copy {keyed} FROM '{path}'")
             query(url, "CHECKPOINT")
-            bare_s = _timed(url, f"\\copy {bare} FROM '{path}'")
+            bare_s = timed_query(url, f"\\copy {bare} FROM '{path}'")
             query(url, "CHECKPOINT")
-            binary_s = _timed(url, f"\\copy {binary} FROM '{binary_path}' WITH (FORMAT binary)")
+            binary_s = timed_query(url, f"\\copy {binary} FROM '{binary_path}' WITH (FORMAT binary)")
             os.remove(path)
             os.remove(binary_path)
             definitions = query(url, f"SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = '{table}'::regclass "
                                      "ORDER BY indexrelid").splitlines()
             builds = index_statements(definitions, table, bare, "limit")
-            index_s = _timed(url, f"SET maintenance_work_mem = '{MAINTENANCE_WORK_MEM}'; " + "; ".join(builds))
+            index_s = timed_query(url, f"SET maintenance_work_mem = '{MAINTENANCE_WORK_MEM}'; " + "; ".join(builds))
             for copy in (keyed, bare, binary):
                 if int(query(url, f"SELECT count(*) FROM {copy}")) != rows:
                     raise BenchError(f"sendlog limit: {copy} does not hold the {rows} rows exported")
