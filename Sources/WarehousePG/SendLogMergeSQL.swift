@@ -9,6 +9,8 @@ import MMCore
 ///
 /// The per-message summary is one hash aggregate over the stage: every aggregate in it is plain
 /// (`LatestStatusKey` turns the latest status into a `min`), so PostgreSQL sorts nothing per message.
+/// Its least values are taken in byte order ("C") whatever the database's collation, as
+/// `SendLogFold` takes them for the direct way (`SendLogDirectLoad`).
 enum SendLogMergeSQL {
     /// Serializes send-log loads (they write the same message rows); held until commit. Every
     /// writer of `sendlog.*` holds it, so what `sendlog_msg` saw stored stays true until commit.
@@ -81,9 +83,9 @@ enum SendLogMergeSQL {
     /// The rest of `buildMessages` after its CTE `s` (the send records, one per message).
     private static let messagesFromSendsAndStatuses = """
         t AS (
-            SELECT wamid, min(waba_id) AS waba_id, min(phone_number_id) AS phone_number_id,
+            SELECT wamid, min(waba_id) AS waba_id, min(phone_number_id COLLATE "C") AS phone_number_id,
                    -- the recipient of one status (hash and country together): the least hash, else a country alone
-                   min(CASE WHEN recipient_hash IS NULL THEN '1' ELSE '0' || recipient_hash END || ' ' || coalesce(recipient_country, '')) AS recipient,
+                   min((CASE WHEN recipient_hash IS NULL THEN '1' ELSE '0' || recipient_hash END || ' ' || coalesce(recipient_country, '')) COLLATE "C") AS recipient,
                    min(at) AS first_at, max(at) AS last_at,
                    min(at) FILTER (WHERE status = 'sent') AS sent_status_at,
                    min(at) FILTER (WHERE status = 'delivered') AS delivered_at,
@@ -92,7 +94,7 @@ enum SendLogMergeSQL {
                    substr(min(last_key), \(LatestStatusKey.digits + 1)) AS last_status,
                    CASE WHEN bool_or(route = 'mm_api') THEN 'mm_api' WHEN bool_or(route = 'cloud_api') THEN 'cloud_api'
                         ELSE 'unknown' END AS route,
-                   coalesce(min(pricing_category) FILTER (WHERE pricing_category = 'marketing_lite'), min(pricing_category)) AS pricing_category
+                   coalesce(min(pricing_category) FILTER (WHERE pricing_category = 'marketing_lite'), min(pricing_category COLLATE "C")) AS pricing_category
             FROM sendlog_stage WHERE kind = 't' GROUP BY wamid
         ), phones AS (
             SELECT phone_number_id, min(waba_id) AS waba_id FROM mm.dim_phone_number

@@ -19,6 +19,12 @@ public final class SendLogPGStore: SendLogStore, @unchecked Sendable {
     private let besideConnection: (@Sendable () throws -> PGConnection)?
     /// New messages from which a load may set the tables' indexes aside (`SendLogBulkLoad`).
     private let bulkLoadMinimumMessages: Int
+    /// Bytes of the per-message fold past which it is written into the stage (`SendLogFoldSink`).
+    private let foldBudgetBytes: Int
+    /// The way the last load that read a file went (for tests; one thread uses a store).
+    private(set) var lastWay: Way?
+
+    enum Way { case direct, stage }
 
     /// - Parameters:
     ///   - transformsDirectory: `sql/transforms` (files run in name order).
@@ -26,8 +32,10 @@ public final class SendLogPGStore: SendLogStore, @unchecked Sendable {
     ///   - besideConnection: opens a second connection, for the transforms marked to run beside the
     ///     others (`SendLogTransformRunner.lanes()`); nil runs every transform on `connection`.
     ///   - bulkLoadMinimumMessages: nil: `SendLogBulkLoad.minimumMessages` (tests lower it).
+    ///   - foldBudgetBytes: nil: `SendLogFoldSink.defaultBudgetBytes` (tests lower it).
     public init(connection: PGConnection, transformsDirectory: URL, settings: [String: String] = [:], logger: Logger,
-                besideConnection: (@Sendable () throws -> PGConnection)? = nil, bulkLoadMinimumMessages: Int? = nil) {
+                besideConnection: (@Sendable () throws -> PGConnection)? = nil, bulkLoadMinimumMessages: Int? = nil,
+                foldBudgetBytes: Int? = nil) {
         // The per-file stage is a temporary table: with the default 8 MB of local buffers a large file's
         // stage thrashes (merges ≈ 1.5× slower). Only possible before the session touches a temp table.
         try? connection.execute("SET temp_buffers = '128MB'")
@@ -36,6 +44,7 @@ public final class SendLogPGStore: SendLogStore, @unchecked Sendable {
         self.logger = logger
         self.besideConnection = besideConnection
         self.bulkLoadMinimumMessages = bulkLoadMinimumMessages ?? SendLogBulkLoad.minimumMessages
+        self.foldBudgetBytes = foldBudgetBytes ?? SendLogFoldSink.defaultBudgetBytes
     }
 
     /// Connects with a libpq URI or conninfo string (a second connection for the transforms beside).
@@ -99,16 +108,35 @@ public final class SendLogPGStore: SendLogStore, @unchecked Sendable {
             // for the load's hash joins and aggregates (1 M messages: 1.0 s → 0.1 s).
             try c.execute("SET LOCAL default_statistics_target = 10")
             try c.execute(SendLogMergeSQL.createStage)
+            let anyPending = try c.query("SELECT EXISTS (SELECT 1 FROM etl.sendlog_pending) AS any").bool(0, "any") == true
             var counts = SendLogFileCounts()
-            var repeats = (sends: true, statuses: true)
+            var fold = SendLogFold()
+            var spilled = false
             var rejects = 0
             try c.copyIn(sql: SendLogMergeSQL.copyStage, format: .binary) { writer in
-                let sink = SendLogCopySink(writer: writer)
+                let stage = SendLogCopySink(writer: writer)
+                let sink = SendLogFoldSink(stage: stage, budgetBytes: foldBudgetBytes)
                 counts = try produce(sink)
-                repeats = sink.repeats()
-                rejects = sink.rejectsWritten
+                fold = sink.takeFold()
+                spilled = sink.spilled
+                rejects = stage.rejectsWritten
             }
-            clock.lap("parse+copy")
+            clock.lap("parse")
+            if !anyPending, !spilled, let direct = try SendLogDirectLoad.plan(fold, on: c) {
+                clock.lap("plan")
+                lastWay = .direct
+                return try loadDirect(direct, file: file, counts: counts, rejects: rejects, clock: &clock, on: c)
+            }
+            // The stage's way: the fold's records join the stage (with what it spilled, if it did).
+            var repeats = (sends: true, statuses: true)
+            try c.copyIn(sql: SendLogMergeSQL.copyStage, format: .binary) { writer in
+                let stage = SendLogCopySink(writer: writer)
+                try fold.forEachRecord { try stage.write($0, line: $1) }
+                if !spilled { repeats = stage.repeats() }
+            }
+            fold = SendLogFold()
+            lastWay = .stage
+            clock.lap("stage")
             let retried = try c.query(SendLogMergeSQL.takePending).affectedRows ?? 0
             if retried > 0 { repeats = (true, true) }  // held records may repeat the file's
             try c.execute("ANALYZE sendlog_stage")
@@ -163,6 +191,32 @@ public final class SendLogPGStore: SendLogStore, @unchecked Sendable {
                                       affectedDays: affected.map { ($0.lowerBound - 1)...($0.upperBound + 1) }, skipped: false,
                                       heldMessages: unresolved, heldRecords: held, retriedRecords: retried)
         }
+    }
+
+    /// The direct way (`SendLogDirectLoad`): the fold's rows COPYed into the tables, their indexes
+    /// set aside for a large load as on the stage's way.
+    private func loadDirect(_ d: SendLogDirectLoad, file: SendLogFile, counts: SendLogFileCounts, rejects: Int,
+                            clock: inout StepClock, on c: PGConnection) throws -> SendLogFileOutcome {
+        let bulk = try SendLogBulkLoad.begin(on: c, newMessages: d.fold.messageCount, storedMessages: 0,
+                                             minimumMessages: bulkLoadMinimumMessages)
+        let inserted = try d.copyMessages(on: c, sha256: file.sha256, runID: file.runID, ordered: bulk == nil)
+        clock.lap("copy_messages")
+        let newStatuses = try d.copyStatuses(on: c, sha256: file.sha256)
+        clock.lap("copy_statuses")
+        if let bulk {
+            for table in bulk { try table.rebuild(on: c, maintenanceWorkMem: SendLogBulkLoad.maintenanceWorkMem) }
+            clock.lap("rebuild_indexes")
+        }
+        let run: (any PGValue)? = file.runID
+        if rejects > 0 { try c.query(SendLogMergeSQL.insertRejects, [file.sha256, file.path]) }
+        try c.query(SendLogMergeSQL.recordFile, [file.sha256, file.path, counts.lines, counts.sends + counts.statuses,
+                                                 counts.rejectedLines, run])
+        clock.lap("record")
+        logger.debug("send log merge steps", metadata: ["path": .string(file.path), "seconds": .string(clock.description),
+                                                        "stored_messages": "0", "indexes_rebuilt": .stringConvertible(bulk != nil),
+                                                        "way": "direct"])
+        return SendLogFileOutcome(counts: counts, newMessages: inserted, changedMessages: 0, newStatuses: newStatuses,
+                                  affectedDays: d.days.map { ($0.lowerBound - 1)...($0.upperBound + 1) }, skipped: false)
     }
 
     /// The `first_day`…`last_day` of a range query, nil when empty.

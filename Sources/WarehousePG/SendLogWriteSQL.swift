@@ -87,7 +87,7 @@ enum SendLogWriteSQL {
                    CASE WHEN bool_or(st.route = 'mm_api') THEN 'mm_api' WHEN bool_or(st.route = 'cloud_api') THEN 'cloud_api'
                         ELSE 'unknown' END AS route,
                    coalesce(min(st.pricing_category) FILTER (WHERE st.pricing_category = 'marketing_lite'),
-                            min(st.pricing_category)) AS pricing_category
+                            min(st.pricing_category COLLATE "C")) AS pricing_category
             FROM sendlog.statuses st JOIN k ON k.waba_id = st.waba_id AND k.wamid = st.wamid
             GROUP BY st.waba_id, st.wamid
         ), n AS (

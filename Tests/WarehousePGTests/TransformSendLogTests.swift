@@ -32,12 +32,16 @@ struct SendLogTestDB {
 
     /// `bulkLoadMinimumMessages`: new messages from which a load sets the indexes aside (nil: the
     /// product's default, so small test files never do).
-    static func make(_ label: String, settings: [String: String] = [:], bulkLoadMinimumMessages: Int? = nil) throws -> SendLogTestDB {
+    /// `foldBudgetBytes`: bytes past which the per-message fold goes to the stage (0: at once, so
+    /// every load takes the stage's way; nil: the product's default).
+    static func make(_ label: String, settings: [String: String] = [:], bulkLoadMinimumMessages: Int? = nil,
+                     foldBudgetBytes: Int? = nil) throws -> SendLogTestDB {
         let db = try TestDatabase.create(label: label)
         try db.migrate()
         let conn = try db.connect()
         let store = SendLogPGStore(connection: conn, transformsDirectory: TestDatabase.repositoryRoot.appendingPathComponent("sql/transforms"),
-                                   settings: settings, logger: Logger(label: "test"), bulkLoadMinimumMessages: bulkLoadMinimumMessages)
+                                   settings: settings, logger: Logger(label: "test"), bulkLoadMinimumMessages: bulkLoadMinimumMessages,
+                                   foldBudgetBytes: foldBudgetBytes)
         return SendLogTestDB(db: db, conn: conn, store: store)
     }
 

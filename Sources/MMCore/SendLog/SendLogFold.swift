@@ -1,0 +1,227 @@
+/// One send-log file folded into one state per message while it is parsed — the rows the warehouse
+/// gets from it computed by mmetl, not by a stage and an aggregate in PostgreSQL.
+///
+/// Per message (wamid, compared byte by byte): the first send record by line, and over every
+/// status record the summary `sendlog.messages` keeps (least WABA id, phone number and recipient,
+/// first and last instant, the first instant of each of sent/delivered/read/failed, the latest
+/// status with ties to the least status, the route, the pricing category). Its statuses: one per
+/// (status, instant) — the first by line — except that records of one (status, instant) that differ
+/// in anything else are all kept, so every one of them still counts in the summary when the fold is
+/// written out as records (`forEachRecord`); `SendLogFolded` then picks the first by line.
+///
+/// The rules are those of the SQL the stage goes through (`SendLogMergeSQL`), text compared in
+/// byte order ("C"); a test loads the same files both ways and compares the tables.
+///
+/// Pure: no I/O; memory grows with the file's messages (`estimatedBytes`, ≈ 450 bytes a message
+/// with 2.5 statuses each), so the caller decides when to give up and write it out.
+public struct SendLogFold: Sendable {
+    public private(set) var pool = StringPool()
+    var index: [ByteString: Int32] = [:]
+    var wamids: [String] = []
+    var messages: [FoldMessage] = []
+    var statuses: [FoldStatus] = []
+    var traits: [StatusTraits] = []
+    private var traitIDs: [StatusTraits: Int32] = [:]
+    var errors: [[StatusError]] = []
+    /// Send records after a message's first (by line): they change no row, but the stage's way
+    /// holds every record of a message it cannot resolve, so they are written out with the rest.
+    var laterSends: [(message: Int32, record: SendRecord, line: Int)] = []
+    private var wamidHasNUL = false
+    /// Some key (wamid, WABA id, status) — or any other text kept once — holds a NUL: PostgreSQL
+    /// may merge what the fold keeps apart.
+    public var hasNULKey: Bool { wamidHasNUL || pool.hasNUL }
+    /// Some (message, status, instant) has records that differ beyond their line.
+    public private(set) var hasConflictingRepeats = false
+    /// Status records folded (repeats included).
+    public private(set) var statusRecords = 0
+
+    public init() {}
+
+    public var messageCount: Int { messages.count }
+    public var isEmpty: Bool { messages.isEmpty }
+
+    /// Bytes the fold holds, roughly (strings' storage, arrays, the index).
+    public var estimatedBytes: Int { messages.count * (MemoryLayout<FoldMessage>.stride + 200) + statuses.count * MemoryLayout<FoldStatus>.stride }
+
+    public mutating func add(_ item: SendLogItem, line: Int) {
+        switch item {
+        case .send(let s): add(send: s, line: line)
+        case .status(let t): add(status: t, line: line)
+        }
+    }
+
+    private mutating func message(_ wamid: String) -> Int {
+        let key = ByteString(wamid)
+        if let i = index[key] { return Int(i) }
+        if key.hasNUL { wamidHasNUL = true }
+        let i = messages.count
+        index[key] = Int32(i)
+        wamids.append(wamid)
+        messages.append(FoldMessage())
+        return i
+    }
+
+    private mutating func add(send s: SendRecord, line: Int) {
+        let i = message(s.wamid)
+        guard line < messages[i].sendLine else {
+            laterSends.append((Int32(i), s, line))
+            return
+        }
+        if messages[i].hasSend { laterSends.append((Int32(i), sendRecord(i), messages[i].sendLine)) }
+        var m = messages[i]
+        m.sendLine = line
+        m.sentAt = s.sentAt
+        m.sendWaba = pool.id(s.wabaID); m.sendPhone = pool.id(s.phoneNumberID)
+        m.templateID = pool.id(s.templateID); m.templateName = pool.id(s.templateName); m.language = pool.id(s.language)
+        m.sendCountry = pool.id(s.recipientCountry); m.endpoint = pool.id(s.endpoint); m.productPolicy = pool.id(s.productPolicy)
+        m.campaign = pool.id(s.campaign)
+        m.activitySharing = s.messageActivitySharing.map { $0 ? 1 : 0 } ?? -1
+        // One string for a recipient named by both a send and its statuses.
+        if let h = s.recipientHash, let same = m.statusHash, ByteString(h) == ByteString(same) { m.sendHash = same } else { m.sendHash = s.recipientHash }
+        messages[i] = m
+    }
+
+    private mutating func add(status t: StatusRecord, line: Int) {
+        statusRecords += 1
+        let i = message(t.wamid)
+        let status = pool.id(t.status)
+        var m = messages[i]
+        // Ids first: `pool.least(…, pool.id(…))` would read the pool as it was before the id was added.
+        let waba = pool.id(t.wabaID), pricingCategory = pool.id(t.pricingCategory)
+        m.statusWaba = pool.least(m.statusWaba, waba)
+        let phone = pool.id(t.phoneNumberID)
+        m.statusPhone = pool.least(m.statusPhone, phone)
+        foldRecipient(&m, hash: t.recipientHash, country: t.recipientCountry)
+        if t.timestamp < m.firstAt { m.firstAt = t.timestamp }
+        if t.timestamp > m.lastAt || m.lastStatus < 0 {
+            m.lastAt = t.timestamp; m.lastStatus = status
+        } else if t.timestamp == m.lastAt, pool.less(status, m.lastStatus) {
+            m.lastStatus = status
+        }
+        switch t.status {
+        case "sent": m.sentStatusAt = min(m.sentStatusAt, t.timestamp)
+        case "delivered": m.deliveredAt = min(m.deliveredAt, t.timestamp)
+        case "read": m.readAt = min(m.readAt, t.timestamp)
+        case "failed": m.failedAt = min(m.failedAt, t.timestamp)
+        default: break
+        }
+        let route = t.route
+        if route == .mmAPI { m.routes |= 1 } else if route == .cloudAPI { m.routes |= 2 }
+        if t.pricingCategory == "marketing_lite" { m.marketingLite = true }
+        m.pricing = pool.least(m.pricing, pricingCategory)
+
+        let trait = traitID(StatusTraits(phone: phone, pricingCategory: pricingCategory, pricingType: pool.id(t.pricingType),
+                                         pricingModel: pool.id(t.pricingModel), originType: pool.id(t.originType),
+                                         billable: t.billable.map { $0 ? 1 : 0 } ?? -1, route: route))
+        let errs: Int32
+        if t.errors.isEmpty { errs = -1 } else { errs = Int32(errors.count); errors.append(t.errors) }
+        var j = m.firstStatus
+        while j >= 0 {
+            let s = statuses[Int(j)]
+            if s.status == status, s.at == t.timestamp {
+                if s.trait == trait, s.errors < 0 ? errs < 0 : (errs >= 0 && errors[Int(s.errors)] == t.errors) {
+                    if line < s.line { statuses[Int(j)].line = line }
+                    if errs >= 0 { errors.removeLast() }
+                    messages[i] = m
+                    return
+                }
+                hasConflictingRepeats = true
+            }
+            j = s.next
+        }
+        statuses.append(FoldStatus(next: m.firstStatus, status: status, trait: trait, errors: errs, at: t.timestamp, line: line))
+        m.firstStatus = Int32(statuses.count - 1)
+        messages[i] = m
+    }
+
+    /// The least of the recipients' keys: `0<hash> <country>` when there is a hash, else `1 <country>`.
+    private func foldRecipient(_ m: inout FoldMessage, hash: String?, country: String?) {
+        guard m.hasStatusRecipient else {
+            m.hasStatusRecipient = true
+            m.statusHash = shared(hash, m.sendHash); m.statusCountry = country
+            return
+        }
+        if let h = m.statusHash, let nh = hash {
+            let a = ByteString(nh), b = ByteString(h)
+            if a == b {
+                if (country ?? "").utf8.lexicographicallyPrecedes((m.statusCountry ?? "").utf8) { m.statusCountry = country }
+            } else if Self.recipientKeyLess(hash: nh, country: country, than: h, country: m.statusCountry) {
+                m.statusHash = shared(nh, m.sendHash); m.statusCountry = country
+            }
+        } else if hash != nil {
+            m.statusHash = shared(hash, m.sendHash); m.statusCountry = country  // '0…' < '1…'
+        } else if m.statusHash == nil, (country ?? "").utf8.lexicographicallyPrecedes((m.statusCountry ?? "").utf8) {
+            m.statusCountry = country
+        }
+    }
+
+    private func shared(_ s: String?, _ other: String?) -> String? {
+        if let s, let other, ByteString(s) == ByteString(other) { return other }
+        return s
+    }
+
+    /// `hash + " " + country` against the same of the other, byte by byte.
+    static func recipientKeyLess(hash a: String, country ca: String?, than b: String, country cb: String?) -> Bool {
+        let x = [Array(a.utf8), [0x20], Array((ca ?? "").utf8)].joined()
+        let y = [Array(b.utf8), [0x20], Array((cb ?? "").utf8)].joined()
+        return x.lexicographicallyPrecedes(y)
+    }
+
+    private mutating func traitID(_ t: StatusTraits) -> Int32 {
+        if let id = traitIDs[t] { return id }
+        let id = Int32(traits.count)
+        traits.append(t)
+        traitIDs[t] = id
+        return id
+    }
+}
+
+/// What the fold keeps of one message.
+struct FoldMessage: Sendable {
+    static let none = Int64.max
+    // The first send record by line (`sendLine` Int.max: none).
+    var sendLine = Int.max
+    var sentAt: Int64 = 0
+    var sendWaba: Int32 = -1, sendPhone: Int32 = -1, templateID: Int32 = -1, templateName: Int32 = -1, language: Int32 = -1
+    var sendCountry: Int32 = -1, endpoint: Int32 = -1, productPolicy: Int32 = -1, campaign: Int32 = -1
+    var activitySharing: Int8 = -1
+    var sendHash: String?
+    // The summary of every status record.
+    var firstStatus: Int32 = -1
+    var statusWaba: Int32 = -1, statusPhone: Int32 = -1
+    var hasStatusRecipient = false
+    var statusHash: String?
+    var statusCountry: String?
+    var firstAt = FoldMessage.none, lastAt = Int64.min
+    var sentStatusAt = FoldMessage.none, deliveredAt = FoldMessage.none, readAt = FoldMessage.none, failedAt = FoldMessage.none
+    var lastStatus: Int32 = -1
+    /// 1: some status proves the MM API, 2: some proves Cloud API.
+    var routes: UInt8 = 0
+    var pricing: Int32 = -1
+    var marketingLite = false
+
+    var hasSend: Bool { sendLine != Int.max }
+    var hasStatuses: Bool { firstStatus >= 0 }
+}
+
+/// What a status record has besides its message, status, instant, errors and line — few distinct
+/// values in a file, kept once each.
+struct StatusTraits: Hashable, Sendable {
+    var phone: Int32
+    var pricingCategory: Int32
+    var pricingType: Int32
+    var pricingModel: Int32
+    var originType: Int32
+    var billable: Int8
+    var route: Route
+}
+
+/// One kept status record; `next` chains a message's statuses (-1 ends).
+struct FoldStatus: Sendable {
+    var next: Int32
+    var status: Int32
+    var trait: Int32
+    var errors: Int32
+    var at: Int64
+    var line: Int
+}

@@ -1,0 +1,132 @@
+import MMCore
+
+/// The send-log load's direct way: when a file's messages are all new and each names its WABA (or
+/// its phone number does), the fold's rows are final — one binary COPY into `sendlog.messages`,
+/// one into `sendlog.statuses`, no stage, no aggregate, no INSERT … SELECT.
+///
+/// Decided from the data, under the load lock: nothing held in `etl.sendlog_pending` (held records
+/// go the stage's way, which takes them back), the fold never spilled, no key with a NUL, every
+/// message resolved to a WABA, none of the file's wamids stored. Otherwise the fold is written into
+/// the stage and the load goes on as before.
+struct SendLogDirectLoad {
+    let fold: SendLogFold
+    /// The WABA of each message of the fold, in its order.
+    let wabas: [String]
+
+    /// The direct way for this fold, or nil when the stage's way must be taken.
+    static func plan(_ fold: SendLogFold, on c: PGConnection) throws -> SendLogDirectLoad? {
+        guard !fold.isEmpty, !fold.hasNULKey else { return nil }
+        var wabas: [String] = []
+        wabas.reserveCapacity(fold.messageCount)
+        var phones: [String: String]?
+        for i in 0..<fold.messageCount {
+            if let w = fold.wabaOfRecords(i) { wabas.append(w); continue }
+            if phones == nil { phones = try phoneWABAs(on: c) }
+            guard let phone = fold.phoneOfRecords(i), let w = phones?[phone] else { return nil }
+            wabas.append(w)
+        }
+        guard try !anyStored(fold, on: c) else { return nil }
+        return SendLogDirectLoad(fold: fold, wabas: wabas)
+    }
+
+    /// Phone numbers that belong to one WABA (as `SendLogMergeSQL`'s `phones`).
+    private static func phoneWABAs(on c: PGConnection) throws -> [String: String] {
+        let rows = try c.query("""
+            SELECT phone_number_id, min(waba_id) AS waba_id FROM mm.dim_phone_number
+            GROUP BY phone_number_id HAVING count(DISTINCT waba_id) = 1
+            """)
+        var out: [String: String] = [:]
+        for r in 0..<rows.count {
+            if let p = try rows.string(r, "phone_number_id"), let w = try rows.string(r, "waba_id") { out[p] = w }
+        }
+        return out
+    }
+
+    /// Whether `sendlog.messages` holds any of the fold's wamids (an empty table: no question asked).
+    private static func anyStored(_ fold: SendLogFold, on c: PGConnection) throws -> Bool {
+        guard try c.query("SELECT EXISTS (SELECT 1 FROM sendlog.messages) AS any").bool(0, "any") == true else { return false }
+        try c.execute("CREATE TEMP TABLE sendlog_file_wamids (wamid text COLLATE \"C\" NOT NULL) ON COMMIT DROP")
+        try c.copyIn(sql: "COPY sendlog_file_wamids (wamid) FROM STDIN WITH (FORMAT binary)", format: .binary) { w in
+            for i in 0..<fold.messageCount {
+                w.field(fold.wamid(i))
+                try w.endRow()
+            }
+        }
+        try c.execute("ANALYZE sendlog_file_wamids")
+        return try c.query("""
+            SELECT EXISTS (SELECT 1 FROM sendlog_file_wamids f JOIN sendlog.messages m ON m.wamid = f.wamid) AS any
+            """).bool(0, "any") == true
+    }
+
+    static let copyMessages = """
+        COPY sendlog.messages (waba_id, wamid, phone_number_id, template_id, template_name, language, recipient_hash,
+            recipient_country, endpoint, product_policy, message_activity_sharing, campaign, sent_at, first_status_at,
+            occurred_at, sent_status_at, delivered_at, read_at, failed_at, last_status, last_status_at, route, pricing_category,
+            source_sha256, run_id) FROM STDIN WITH (FORMAT binary)
+        """
+
+    static let copyStatuses = """
+        COPY sendlog.statuses (waba_id, wamid, status, status_at, phone_number_id, pricing_category, pricing_type,
+            pricing_model, billable, origin_type, route, error_codes, errors, source_sha256, source_line) FROM STDIN WITH (FORMAT binary)
+        """
+
+    /// The messages' rows; in key order unless `ordered` is false (a table without indexes).
+    /// Returns rows written.
+    func copyMessages(on c: PGConnection, sha256: String, runID: Int64?, ordered: Bool) throws -> Int {
+        var order = Array(0..<fold.messageCount)
+        if ordered {
+            order.sort { a, b in
+                let wa = ByteString(wabas[a]), wb = ByteString(wabas[b])
+                return wa == wb ? ByteString(fold.wamid(a)) < ByteString(fold.wamid(b)) : wa < wb
+            }
+        }
+        try c.copyIn(sql: Self.copyMessages, format: .binary) { w in
+            for i in order {
+                let r = fold.messageRow(i, waba: wabas[i])
+                w.field(r.wabaID); w.field(r.wamid); w.field(r.phoneNumberID); w.field(r.templateID); w.field(r.templateName)
+                w.field(r.language); w.field(r.recipientHash); w.field(r.recipientCountry); w.field(r.endpoint)
+                w.field(r.productPolicy); w.field(r.messageActivitySharing); w.field(r.campaign); w.timestamp(micros: r.sentAt)
+                w.timestamp(micros: r.firstStatusAt); w.timestamp(micros: r.occurredAt); w.timestamp(micros: r.sentStatusAt)
+                w.timestamp(micros: r.deliveredAt); w.timestamp(micros: r.readAt); w.timestamp(micros: r.failedAt)
+                w.field(r.lastStatus); w.timestamp(micros: r.lastStatusAt); w.field(r.route.rawValue); w.field(r.pricingCategory)
+                w.field(sha256); w.field(runID)
+                try w.endRow()
+            }
+        }
+        return order.count
+    }
+
+    /// The statuses' rows. Returns rows written.
+    func copyStatuses(on c: PGConnection, sha256: String) throws -> Int {
+        var n = 0
+        try c.copyIn(sql: Self.copyStatuses, format: .binary) { w in
+            for i in 0..<fold.messageCount {
+                try fold.forEachStatusRow(of: i, waba: wabas[i]) { s in
+                    w.field(s.wabaID); w.field(s.wamid); w.field(s.status); w.timestamp(micros: s.statusAt); w.field(s.phoneNumberID)
+                    w.field(s.pricingCategory); w.field(s.pricingType); w.field(s.pricingModel); w.field(s.billable)
+                    w.field(s.originType); w.field(s.route.rawValue)
+                    if s.errors.isEmpty {
+                        w.int4Array([]); w.null()
+                    } else {
+                        w.int4Array(s.errors.map { $0.code.map { Int32(clamping: $0) } })
+                        w.jsonb(SendLogCopySink.errorsJSON(s.errors))
+                    }
+                    w.field(sha256); w.field(s.line)
+                    try w.endRow()
+                    n += 1
+                }
+            }
+        }
+        return n
+    }
+
+    /// The UTC days the file's messages span (nil: no message).
+    var days: ClosedRange<Day>? {
+        var out: ClosedRange<Day>?
+        for i in 0..<fold.messageCount {
+            let d = fold.days(i)
+            out = out.map { min($0.lowerBound, d.lowerBound)...max($0.upperBound, d.upperBound) } ?? d
+        }
+        return out
+    }
+}
