@@ -1,36 +1,38 @@
+import Foundation
 import MMCore
 
 /// Receives a file's parsed lines for a send-log load: records are folded per message in mmetl
 /// (`SendLogFold`), rejects go straight into the stage's COPY (`SendLogCopySink`).
 ///
-/// Memory: the fold grows with the file's messages. Past `budgetBytes` it is written into the stage
-/// as records (the stage's SQL then merges what it holds, as it does for any file) and starts
-/// again empty; the load then goes the stage's way (`spilled`).
+/// The fold is split in `shardCount` shards by wamid, each behind its own lock, so the parser's
+/// threads fold their records as they parse them, at the same time. Parts (`makePart()`) fold
+/// straight into the shards and keep only their batch's rejects, encoded, for `append`.
 ///
-/// Parts (`makePart()`) hold one batch's records and encoded rejects; `append` folds them, so the
-/// fold itself is touched by one thread at a time (the parser serializes `append`).
-final class SendLogFoldSink: SendLogPartedSink {
-    /// Bytes a fold may hold by default before it is written into the stage: about 2 M messages
+/// Memory: the fold grows with the file's messages. Past `budgetBytes` (checked at each `append`)
+/// every shard is written into the stage as records (the stage's SQL then merges what it holds, as
+/// it does for any file) and starts again empty; the load then goes the stage's way (`spilled`).
+final class SendLogFoldSink: SendLogPartedSink, @unchecked Sendable {
+    /// Bytes a fold may hold by default before it is written into the stage: about 1.7 M messages
     /// with their statuses.
     static let defaultBudgetBytes = 1 << 30
+    static let shardCount = 16
 
     private let stage: SendLogCopySink
     private let budgetBytes: Int
-    private(set) var fold = SendLogFold()
+    private let shards: [Shard]
     /// The fold was written into the stage at least once.
     private(set) var spilled = false
 
     init(stage: SendLogCopySink, budgetBytes: Int) {
         self.stage = stage
         self.budgetBytes = budgetBytes
+        self.shards = (0..<Self.shardCount).map { _ in Shard() }
     }
 
-    func makePart() -> any SendLogSink { Part() }
+    func makePart() -> any SendLogSink { Part(shards: shards) }
 
     func append(_ part: any SendLogSink) throws {
         guard let part = part as? Part else { preconditionFailure("a part of another sink") }
-        for (item, line) in part.items { fold.add(item, line: line) }
-        part.items.removeAll(keepingCapacity: true)
         if let rejects = part.rejects {
             try stage.append(rejects)
             part.rejects = nil
@@ -39,31 +41,55 @@ final class SendLogFoldSink: SendLogPartedSink {
     }
 
     func write(_ item: SendLogItem, line: Int) throws {
-        fold.add(item, line: line)
+        Self.fold(item, line: line, into: shards)
         try spillIfOverBudget()
     }
 
     func write(_ reject: SendLogReject) throws { try stage.write(reject) }
 
-    /// The fold as it stands (empty after the last spill when nothing came since).
-    func takeFold() -> SendLogFold {
-        defer { fold = SendLogFold() }
-        return fold
+    /// The shards' folds as they stand (empty after the last spill when nothing came since); the
+    /// sink's shards start again empty.
+    func takeFolds() -> [SendLogFold] {
+        shards.map { s in s.lock.withLock { defer { s.fold = SendLogFold() }; return s.fold } }
+    }
+
+    static func fold(_ item: SendLogItem, line: Int, into shards: [Shard]) {
+        let wamid: String
+        switch item {
+        case .send(let s): wamid = s.wamid
+        case .status(let t): wamid = t.wamid
+        }
+        let shard = shards[Int(UInt(bitPattern: ByteString(wamid).hashValue) % UInt(shards.count))]
+        shard.lock.withLock { shard.fold.add(item, line: line) }
     }
 
     private func spillIfOverBudget() throws {
-        guard fold.estimatedBytes > budgetBytes else { return }
-        try fold.forEachRecord { try stage.write($0, line: $1) }
-        fold = SendLogFold()
+        let bytes = shards.reduce(0) { sum, s in sum + s.lock.withLock { s.fold.estimatedBytes } }
+        guard bytes > budgetBytes else { return }
+        for s in shards {
+            try s.lock.withLock {
+                try s.fold.forEachRecord { try stage.write($0, line: $1) }
+                s.fold = SendLogFold()
+            }
+        }
         spilled = true
     }
 
-    /// One thread's batch: its records, and its rejects encoded as stage rows.
+    /// One shard of the fold and its lock.
+    final class Shard: @unchecked Sendable {
+        let lock = NSLock()
+        var fold = SendLogFold()
+    }
+
+    /// One thread's batch: its records go to the shards as they come; its rejects are kept encoded
+    /// as stage rows until `append`.
     private final class Part: SendLogSink {
-        var items: [(SendLogItem, Int)] = []
+        let shards: [Shard]
         var rejects: SendLogCopySink?
 
-        func write(_ item: SendLogItem, line: Int) throws { items.append((item, line)) }
+        init(shards: [Shard]) { self.shards = shards }
+
+        func write(_ item: SendLogItem, line: Int) throws { SendLogFoldSink.fold(item, line: line, into: shards) }
 
         func write(_ reject: SendLogReject) throws {
             if rejects == nil { rejects = SendLogCopySink.encodingInMemory() }

@@ -110,19 +110,19 @@ public final class SendLogPGStore: SendLogStore, @unchecked Sendable {
             try c.execute(SendLogMergeSQL.createStage)
             let anyPending = try c.query("SELECT EXISTS (SELECT 1 FROM etl.sendlog_pending) AS any").bool(0, "any") == true
             var counts = SendLogFileCounts()
-            var fold = SendLogFold()
+            var folds: [SendLogFold] = []
             var spilled = false
             var rejects = 0
             try c.copyIn(sql: SendLogMergeSQL.copyStage, format: .binary) { writer in
                 let stage = SendLogCopySink(writer: writer)
                 let sink = SendLogFoldSink(stage: stage, budgetBytes: foldBudgetBytes)
                 counts = try produce(sink)
-                fold = sink.takeFold()
+                folds = sink.takeFolds()
                 spilled = sink.spilled
                 rejects = stage.rejectsWritten
             }
             clock.lap("parse")
-            if !anyPending, !spilled, let direct = try SendLogDirectLoad.plan(fold, on: c) {
+            if !anyPending, !spilled, let direct = try SendLogDirectLoad.plan(folds, on: c) {
                 clock.lap("plan")
                 lastWay = .direct
                 return try loadDirect(direct, file: file, counts: counts, rejects: rejects, clock: &clock, on: c)
@@ -131,10 +131,10 @@ public final class SendLogPGStore: SendLogStore, @unchecked Sendable {
             var repeats = (sends: true, statuses: true)
             try c.copyIn(sql: SendLogMergeSQL.copyStage, format: .binary) { writer in
                 let stage = SendLogCopySink(writer: writer)
-                try fold.forEachRecord { try stage.write($0, line: $1) }
+                for fold in folds { try fold.forEachRecord { try stage.write($0, line: $1) } }
                 if !spilled { repeats = stage.repeats() }
             }
-            fold = SendLogFold()
+            folds = []
             lastWay = .stage
             clock.lap("stage")
             let retried = try c.query(SendLogMergeSQL.takePending).affectedRows ?? 0
@@ -197,11 +197,11 @@ public final class SendLogPGStore: SendLogStore, @unchecked Sendable {
     /// set aside for a large load as on the stage's way.
     private func loadDirect(_ d: SendLogDirectLoad, file: SendLogFile, counts: SendLogFileCounts, rejects: Int,
                             clock: inout StepClock, on c: PGConnection) throws -> SendLogFileOutcome {
-        let bulk = try SendLogBulkLoad.begin(on: c, newMessages: d.fold.messageCount, storedMessages: 0,
+        let bulk = try SendLogBulkLoad.begin(on: c, newMessages: d.messageCount, storedMessages: 0,
                                              minimumMessages: bulkLoadMinimumMessages)
         let inserted = try d.copyMessages(on: c, sha256: file.sha256, runID: file.runID, ordered: bulk == nil)
         clock.lap("copy_messages")
-        let newStatuses = try d.copyStatuses(on: c, sha256: file.sha256)
+        let newStatuses = try d.copyStatuses(on: c, sha256: file.sha256, ordered: bulk == nil)
         clock.lap("copy_statuses")
         if let bulk {
             for table in bulk { try table.rebuild(on: c, maintenanceWorkMem: SendLogBulkLoad.maintenanceWorkMem) }

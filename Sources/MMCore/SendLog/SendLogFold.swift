@@ -115,6 +115,8 @@ public struct SendLogFold: Sendable {
                                          billable: t.billable.map { $0 ? 1 : 0 } ?? -1, route: route))
         let errs: Int32
         if t.errors.isEmpty { errs = -1 } else { errs = Int32(errors.count); errors.append(t.errors) }
+        // The message's list is kept in key order (status bytes, then instant): walk to the place.
+        var previous: Int32 = -1
         var j = m.firstStatus
         while j >= 0 {
             let s = statuses[Int(j)]
@@ -126,11 +128,15 @@ public struct SendLogFold: Sendable {
                     return
                 }
                 hasConflictingRepeats = true
+            } else if s.status == status ? t.timestamp < s.at : pool.less(status, s.status) {
+                break
             }
+            previous = j
             j = s.next
         }
-        statuses.append(FoldStatus(next: m.firstStatus, status: status, trait: trait, errors: errs, at: t.timestamp, line: line))
-        m.firstStatus = Int32(statuses.count - 1)
+        statuses.append(FoldStatus(next: j, status: status, trait: trait, errors: errs, at: t.timestamp, line: line))
+        let new = Int32(statuses.count - 1)
+        if previous < 0 { m.firstStatus = new } else { statuses[Int(previous)].next = new }
         messages[i] = m
     }
 
@@ -216,7 +222,8 @@ struct StatusTraits: Hashable, Sendable {
     var route: Route
 }
 
-/// One kept status record; `next` chains a message's statuses (-1 ends).
+/// One kept status record; `next` chains a message's statuses in key order — status bytes, then
+/// instant — (-1 ends).
 struct FoldStatus: Sendable {
     var next: Int32
     var status: Int32
