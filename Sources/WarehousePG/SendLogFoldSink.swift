@@ -12,7 +12,7 @@ import MMCore
 /// every shard is written into the stage as records (the stage's SQL then merges what it holds, as
 /// it does for any file) and starts again empty; the load then goes the stage's way (`spilled`).
 final class SendLogFoldSink: SendLogPartedSink, @unchecked Sendable {
-    /// Bytes a fold may hold by default before it is written into the stage: about 1.7 M messages
+    /// Bytes a fold may hold by default before it is written into the stage: about 1.8 M messages
     /// with their statuses.
     static let defaultBudgetBytes = 1 << 30
     static let shardCount = 16

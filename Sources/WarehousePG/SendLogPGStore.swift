@@ -48,9 +48,11 @@ public final class SendLogPGStore: SendLogStore, @unchecked Sendable {
     }
 
     /// Connects with a libpq URI or conninfo string (a second connection for the transforms beside).
-    public convenience init(url: String, transformsDirectory: URL, settings: [String: String] = [:], logger: Logger) throws {
+    public convenience init(url: String, transformsDirectory: URL, settings: [String: String] = [:], logger: Logger,
+                            foldBudgetBytes: Int? = nil) throws {
         self.init(connection: try PGConnection(url, logger: logger), transformsDirectory: transformsDirectory,
-                  settings: settings, logger: logger, besideConnection: { try PGConnection(url, logger: logger) })
+                  settings: settings, logger: logger, besideConnection: { try PGConnection(url, logger: logger) },
+                  foldBudgetBytes: foldBudgetBytes)
     }
 
     public func isLoaded(sha256: String) throws -> Bool {

@@ -65,6 +65,19 @@ import Testing
         }
     }
 
+    @Test func sendLogFoldMegabytesDefaultToTheStoresAndAreBounded() throws {
+        let base = "name: x\ngraph: {}\ndatasets: { catalog: {} }\nwabas: [{ id: \"1\" }]\n"
+        #expect(try PipelineParser.parse(base, file: "f").sendlog.foldBytes == nil)
+        #expect(try PipelineParser.parse(base + "sendlog: { fold_megabytes: 256 }\n", file: "f").sendlog.foldBytes == 256 << 20)
+        #expect(try PipelineParser.parse(base + "sendlog: { fold_megabytes: 0 }\n", file: "f").sendlog.foldBytes == 0)
+        do {
+            _ = try PipelineParser.parse(base + "sendlog: { fold_megabytes: -1 }\n", file: "f.yaml")
+            Issue.record("expected an error")
+        } catch let e as PipelineValidationError {
+            #expect(e.problems.map(\.keyPath) == ["sendlog.fold_megabytes"])
+        }
+    }
+
     @Test func tokenEnvAndFileAreExclusive() {
         #expect(throws: PipelineValidationError.self) {
             try PipelineParser.parse("name: x\ngraph: { token_env: A, token_file: /x }\ndatasets: { catalog: {} }\nwabas: [{ id: \"1\" }]\n", file: "f")

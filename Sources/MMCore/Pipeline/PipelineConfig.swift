@@ -137,8 +137,13 @@ public struct SendLogSettings: Sendable, Equatable {
     public var maxLineBytes: Int = SendLogLimits.defaultMaxLineBytes
     /// Threads that parse an NDJSON file (`parse_threads`); nil: one per core, at most four.
     public var parseThreads: Int?
+    /// Memory the per-message fold of a file may take before it goes to the stage
+    /// (`fold_megabytes`); nil: the store's default (1 GiB).
+    public var foldBytes: Int?
 
-    public init(hashKeyEnv: String, maxLineBytes: Int = SendLogLimits.defaultMaxLineBytes, parseThreads: Int? = nil) {
+    public init(hashKeyEnv: String, maxLineBytes: Int = SendLogLimits.defaultMaxLineBytes, parseThreads: Int? = nil,
+                foldBytes: Int? = nil) {
         self.hashKeyEnv = hashKeyEnv; self.maxLineBytes = maxLineBytes; self.parseThreads = parseThreads
+        self.foldBytes = foldBytes
     }
 }

@@ -13,7 +13,7 @@ public enum PipelineKeys {
         ("wabas[]", ["id", "industry", "timezone", "country"]),
         ("discover", ["business_id", "edges"]),
         ("benchmarks", ["window_days", "min_cohort_businesses"]),
-        ("sendlog", ["hash_key_env", "max_line_kilobytes", "parse_threads"]),
+        ("sendlog", ["hash_key_env", "max_line_kilobytes", "parse_threads", "fold_megabytes"]),
     ]
 
     /// The keys of `section`; empty for an unknown section.

@@ -128,7 +128,8 @@ public enum PipelineParser {
         if let s { r.allowOnly(s, "sendlog", PipelineKeys.keys("sendlog")) }
         let sendlog = SendLogSettings(hashKeyEnv: r.string(s, "hash_key_env", path: "sendlog", pattern: isEnvName, hint: "an environment variable name") ?? "MMETL_RECIPIENT_HASH_KEY",
                                       maxLineBytes: (r.int(s, "max_line_kilobytes", path: "sendlog", range: 1...65_536) ?? 1024) << 10,
-                                      parseThreads: r.int(s, "parse_threads", path: "sendlog", range: 1...64))
+                                      parseThreads: r.int(s, "parse_threads", path: "sendlog", range: 1...64),
+                                      foldBytes: r.int(s, "fold_megabytes", path: "sendlog", range: 0...1_048_576).map { $0 << 20 })
 
         if !r.problems.isEmpty { throw PipelineValidationError(problems: r.problems) }
         return PipelineConfig(name: name, startDate: startDate, graph: graph, warehouse: warehouse, archive: archive,

@@ -37,7 +37,8 @@ struct SendlogLoadCommand: AsyncParsableCommand {
             return try await SendLogCommandRunner.run(paths: paths, databaseURL: comp.databaseURL(config), hashKey: Array(key.utf8),
                                                       sqlRoot: try comp.sqlRoot(), settings: Composition.transformSettings(config),
                                                       maxLineBytes: config.sendlog.maxLineBytes,
-                                                      parseThreads: config.sendlog.parseThreads, logger: logger)
+                                                      parseThreads: config.sendlog.parseThreads,
+                                                      foldBytes: config.sendlog.foldBytes, logger: logger)
         }
     }
 }
