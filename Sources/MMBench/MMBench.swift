@@ -44,12 +44,16 @@ struct MMBench: ParsableCommand {
     struct SendlogParse: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "sendlog-parse",
-            abstract: "The send-log parser alone on one core (JSON, records, recipient HMAC, COPY rows in memory) over a gzip NDJSON file.")
+            abstract: "The send-log parser alone on one core (JSON, records, recipient HMAC, records folded per message) over a gzip NDJSON file.")
         @Argument(help: "A send log (.ndjson.gz), e.g. from sendlog-generate.") var file: String
-        @Flag(help: "Drop the records instead of encoding their COPY rows.") var noEncode = false
+        @Option(help: "fold: records folded per message, as the load does; encode: the stage's COPY rows encoded; drop: records dropped.")
+        var mode: String = SendLogParseBench.Mode.fold.rawValue
 
         func run() throws {
-            let report = try SendLogParseBench.run(path: file, hashKey: Array("bench-recipient-key".utf8), encode: !noEncode)
+            guard let mode = SendLogParseBench.Mode(rawValue: mode) else {
+                throw ValidationError("--mode: one of \(SendLogParseBench.Mode.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let report = try SendLogParseBench.run(path: file, hashKey: Array("bench-recipient-key".utf8), mode: mode)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             encoder.keyEncodingStrategy = .convertToSnakeCase

@@ -75,6 +75,14 @@ public struct StringPool: Sendable {
         return id
     }
 
+    /// `id(_:)`, first trying `hint` (the id this caller took last), which it then holds.
+    public mutating func id(_ s: String?, hint: inout Int32) -> Int32 {
+        guard let s else { return -1 }
+        if hint >= 0, ByteString(strings[Int(hint)]) == ByteString(s) { return hint }
+        hint = id(s)
+        return hint
+    }
+
     public func string(_ id: Int32) -> String? { id < 0 ? nil : strings[Int(id)] }
 
     /// The lesser of two ids by their strings' bytes, nil (-1) losing to any value (SQL `min`).

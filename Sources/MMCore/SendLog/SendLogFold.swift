@@ -23,6 +23,8 @@ public struct SendLogFold: Sendable {
     var traits: [StatusTraits] = []
     private var traitIDs: [StatusTraits: Int32] = [:]
     var errors: [[StatusError]] = []
+    /// The id each field took last: most records repeat their neighbours' values.
+    private var hints = PoolHints()
     /// Send records after a message's first (by line): they change no row, but the stage's way
     /// holds every record of a message it cannot resolve, so they are written out with the rest.
     var laterSends: [(message: Int32, record: SendRecord, line: Int)] = []
@@ -56,13 +58,19 @@ public struct SendLogFold: Sendable {
 
     private mutating func message(_ wamid: String) -> Int {
         let key = ByteString(wamid)
-        if let i = index[key] { return Int(i) }
-        if key.hasNUL { wamidHasNUL = true }
-        let i = messages.count
-        index[key] = Int32(i)
-        wamids.append(wamid)
-        messages.append(FoldMessage())
-        return i
+        let next = Int32(messages.count)
+        let i = Self.claim(&index[key, default: -1], next)  // one lookup, inserting when new
+        if i == next {
+            if key.hasNUL { wamidHasNUL = true }
+            wamids.append(wamid)
+            messages.append(FoldMessage())
+        }
+        return Int(i)
+    }
+
+    private static func claim(_ slot: inout Int32, _ next: Int32) -> Int32 {
+        if slot < 0 { slot = next }
+        return slot
     }
 
     private mutating func add(send s: SendRecord, line: Int) {
@@ -72,63 +80,62 @@ public struct SendLogFold: Sendable {
             return
         }
         if messages[i].hasSend { laterSends.append((Int32(i), sendRecord(i), messages[i].sendLine)) }
-        var m = messages[i]
-        m.sendLine = line
-        m.sentAt = s.sentAt
-        m.sendWaba = pool.id(s.wabaID); m.sendPhone = pool.id(s.phoneNumberID)
-        m.templateID = pool.id(s.templateID); m.templateName = pool.id(s.templateName); m.language = pool.id(s.language)
-        m.sendCountry = pool.id(s.recipientCountry); m.endpoint = pool.id(s.endpoint); m.productPolicy = pool.id(s.productPolicy)
-        m.campaign = pool.id(s.campaign)
-        m.activitySharing = s.messageActivitySharing.map { $0 ? 1 : 0 } ?? -1
+        let ids = (waba: pool.id(s.wabaID, hint: &hints.sendWaba), phone: pool.id(s.phoneNumberID, hint: &hints.sendPhone),
+                   template: pool.id(s.templateID, hint: &hints.templateID), name: pool.id(s.templateName, hint: &hints.templateName),
+                   language: pool.id(s.language, hint: &hints.language), country: pool.id(s.recipientCountry, hint: &hints.country),
+                   endpoint: pool.id(s.endpoint, hint: &hints.endpoint), policy: pool.id(s.productPolicy, hint: &hints.policy),
+                   campaign: pool.id(s.campaign, hint: &hints.campaign))
         // One string for a recipient named by both a send and its statuses.
-        if let h = s.recipientHash, let same = m.statusHash, ByteString(h) == ByteString(same) { m.sendHash = same } else { m.sendHash = s.recipientHash }
-        messages[i] = m
+        var hash = s.recipientHash
+        if let h = hash, let same = messages[i].statusHash, ByteString(h) == ByteString(same) { hash = same }
+        Self.setSend(&messages[i], line: line, at: s.sentAt, ids: ids, hash: hash,
+                     activitySharing: s.messageActivitySharing.map { $0 ? 1 : 0 } ?? -1)
+    }
+
+    private static func setSend(_ m: inout FoldMessage, line: Int, at: Int64,
+                                ids: (waba: Int32, phone: Int32, template: Int32, name: Int32, language: Int32, country: Int32,
+                                      endpoint: Int32, policy: Int32, campaign: Int32),
+                                hash: String?, activitySharing: Int8) {
+        m.sendLine = line
+        m.sentAt = at
+        m.sendWaba = ids.waba; m.sendPhone = ids.phone; m.templateID = ids.template; m.templateName = ids.name
+        m.language = ids.language; m.sendCountry = ids.country; m.endpoint = ids.endpoint; m.productPolicy = ids.policy
+        m.campaign = ids.campaign
+        m.activitySharing = activitySharing
+        m.sendHash = hash
     }
 
     private mutating func add(status t: StatusRecord, line: Int) {
         statusRecords += 1
         let i = message(t.wamid)
-        let status = pool.id(t.status)
-        var m = messages[i]
-        // Ids first: `pool.least(…, pool.id(…))` would read the pool as it was before the id was added.
-        let waba = pool.id(t.wabaID), pricingCategory = pool.id(t.pricingCategory)
-        m.statusWaba = pool.least(m.statusWaba, waba)
-        let phone = pool.id(t.phoneNumberID)
-        m.statusPhone = pool.least(m.statusPhone, phone)
-        foldRecipient(&m, hash: t.recipientHash, country: t.recipientCountry)
-        if t.timestamp < m.firstAt { m.firstAt = t.timestamp }
-        if t.timestamp > m.lastAt || m.lastStatus < 0 {
-            m.lastAt = t.timestamp; m.lastStatus = status
-        } else if t.timestamp == m.lastAt, pool.less(status, m.lastStatus) {
-            m.lastStatus = status
-        }
-        switch t.status {
-        case "sent": m.sentStatusAt = min(m.sentStatusAt, t.timestamp)
-        case "delivered": m.deliveredAt = min(m.deliveredAt, t.timestamp)
-        case "read": m.readAt = min(m.readAt, t.timestamp)
-        case "failed": m.failedAt = min(m.failedAt, t.timestamp)
-        default: break
-        }
+        let status = pool.id(t.status, hint: &hints.status)
+        let waba = pool.id(t.wabaID, hint: &hints.statusWaba), phone = pool.id(t.phoneNumberID, hint: &hints.statusPhone)
+        let pricingCategory = pool.id(t.pricingCategory, hint: &hints.pricingCategory)
         let route = t.route
-        if route == .mmAPI { m.routes |= 1 } else if route == .cloudAPI { m.routes |= 2 }
-        if t.pricingCategory == "marketing_lite" { m.marketingLite = true }
-        m.pricing = pool.least(m.pricing, pricingCategory)
+        // The least values, read from the pool before the message is borrowed.
+        let statusWaba = pool.least(messages[i].statusWaba, waba), statusPhone = pool.least(messages[i].statusPhone, phone)
+        let pricing = pool.least(messages[i].pricing, pricingCategory)
+        let lastAt = messages[i].lastAt, lastStatus = messages[i].lastStatus
+        let lastIsNew = t.timestamp > lastAt || lastStatus < 0 || (t.timestamp == lastAt && pool.less(status, lastStatus))
+        Self.foldStatus(&messages[i], t, status: status, waba: statusWaba, phone: statusPhone, pricing: pricing,
+                        lastIsNew: lastIsNew, route: route)
 
-        let trait = traitID(StatusTraits(phone: phone, pricingCategory: pricingCategory, pricingType: pool.id(t.pricingType),
-                                         pricingModel: pool.id(t.pricingModel), originType: pool.id(t.originType),
+        let trait = traitID(StatusTraits(phone: phone, pricingCategory: pricingCategory,
+                                         pricingType: pool.id(t.pricingType, hint: &hints.pricingType),
+                                         pricingModel: pool.id(t.pricingModel, hint: &hints.pricingModel),
+                                         originType: pool.id(t.originType, hint: &hints.originType),
                                          billable: t.billable.map { $0 ? 1 : 0 } ?? -1, route: route))
         let errs: Int32
         if t.errors.isEmpty { errs = -1 } else { errs = Int32(errors.count); errors.append(t.errors) }
         // The message's list is kept in key order (status bytes, then instant): walk to the place.
         var previous: Int32 = -1
-        var j = m.firstStatus
+        var j = messages[i].firstStatus
         while j >= 0 {
             let s = statuses[Int(j)]
             if s.status == status, s.at == t.timestamp {
                 if s.trait == trait, s.errors < 0 ? errs < 0 : (errs >= 0 && errors[Int(s.errors)] == t.errors) {
                     if line < s.line { statuses[Int(j)].line = line }
                     if errs >= 0 { errors.removeLast() }
-                    messages[i] = m
                     return
                 }
                 hasConflictingRepeats = true
@@ -140,12 +147,31 @@ public struct SendLogFold: Sendable {
         }
         statuses.append(FoldStatus(next: j, status: status, trait: trait, errors: errs, at: t.timestamp, line: line))
         let new = Int32(statuses.count - 1)
-        if previous < 0 { m.firstStatus = new } else { statuses[Int(previous)].next = new }
-        messages[i] = m
+        if previous < 0 { messages[i].firstStatus = new } else { statuses[Int(previous)].next = new }
+    }
+
+    /// A status record's part of its message's summary (the least values already taken).
+    private static func foldStatus(_ m: inout FoldMessage, _ t: StatusRecord, status: Int32, waba: Int32, phone: Int32,
+                                   pricing: Int32, lastIsNew: Bool, route: Route) {
+        m.statusWaba = waba
+        m.statusPhone = phone
+        foldRecipient(&m, hash: t.recipientHash, country: t.recipientCountry)
+        if t.timestamp < m.firstAt { m.firstAt = t.timestamp }
+        if lastIsNew { m.lastAt = t.timestamp; m.lastStatus = status }
+        switch t.status {
+        case "sent": m.sentStatusAt = min(m.sentStatusAt, t.timestamp)
+        case "delivered": m.deliveredAt = min(m.deliveredAt, t.timestamp)
+        case "read": m.readAt = min(m.readAt, t.timestamp)
+        case "failed": m.failedAt = min(m.failedAt, t.timestamp)
+        default: break
+        }
+        if route == .mmAPI { m.routes |= 1 } else if route == .cloudAPI { m.routes |= 2 }
+        if t.pricingCategory == "marketing_lite" { m.marketingLite = true }
+        m.pricing = pricing
     }
 
     /// The least of the recipients' keys: `0<hash> <country>` when there is a hash, else `1 <country>`.
-    private func foldRecipient(_ m: inout FoldMessage, hash: String?, country: String?) {
+    private static func foldRecipient(_ m: inout FoldMessage, hash: String?, country: String?) {
         guard m.hasStatusRecipient else {
             m.hasStatusRecipient = true
             m.statusHash = shared(hash, m.sendHash); m.statusCountry = country
@@ -165,7 +191,7 @@ public struct SendLogFold: Sendable {
         }
     }
 
-    private func shared(_ s: String?, _ other: String?) -> String? {
+    private static func shared(_ s: String?, _ other: String?) -> String? {
         if let s, let other, ByteString(s) == ByteString(other) { return other }
         return s
     }
@@ -184,6 +210,14 @@ public struct SendLogFold: Sendable {
         traitIDs[t] = id
         return id
     }
+}
+
+/// The last id of each field (`StringPool.id(_:hint:)`).
+struct PoolHints: Sendable {
+    var sendWaba: Int32 = -1, sendPhone: Int32 = -1, templateID: Int32 = -1, templateName: Int32 = -1, language: Int32 = -1
+    var country: Int32 = -1, endpoint: Int32 = -1, policy: Int32 = -1, campaign: Int32 = -1
+    var status: Int32 = -1, statusWaba: Int32 = -1, statusPhone: Int32 = -1, pricingCategory: Int32 = -1
+    var pricingType: Int32 = -1, pricingModel: Int32 = -1, originType: Int32 = -1
 }
 
 /// What the fold keeps of one message.

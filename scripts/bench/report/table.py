@@ -110,7 +110,7 @@ def print_table(out, file=None):
         pa = sl.get("parse_alone")
         if pa:
             row("  parser alone, one core", fmt(pa.get("lines_per_second"), " lines/s"),
-                f"{fmt(pa.get('microseconds_per_line'), ' µs')} a line (JSON, records, HMAC, COPY rows in memory; "
+                f"{fmt(pa.get('microseconds_per_line'), ' µs')} a line (JSON, records, HMAC, {pa.get('mode', 'encode')}; "
                 f"gunzip {fmt(pa.get('read_seconds'), ' s')} left out)")
     cg = out.get("profile")
     if cg:
