@@ -7,7 +7,7 @@
 /// status with ties to the least status, the route, the pricing category). Its statuses: one per
 /// (status, instant) — the first by line — except that records of one (status, instant) that differ
 /// in anything else are all kept, so every one of them still counts in the summary when the fold is
-/// written out as records (`forEachRecord`); `SendLogFolded` then picks the first by line.
+/// written out as records (`forEachRecord`); `forEachStatusRow` picks the first by line.
 ///
 /// The rules are those of the SQL the stage goes through (`SendLogMergeSQL`), text compared in
 /// byte order ("C"); a test loads the same files both ways and compares the tables.
@@ -34,8 +34,6 @@ public struct SendLogFold: Sendable {
     public var hasNULKey: Bool { wamidHasNUL || pool.hasNUL }
     /// Some (message, status, instant) has records that differ beyond their line.
     public private(set) var hasConflictingRepeats = false
-    /// Status records folded (repeats included).
-    public private(set) var statusRecords = 0
 
     public init() {}
 
@@ -44,7 +42,7 @@ public struct SendLogFold: Sendable {
 
     /// Bytes the fold holds, roughly: its arrays, plus 290 bytes a message for its wamid and
     /// recipient strings and its place in the index (calibrated on the bench's 1 M-message file:
-    /// ≈ 580 MB estimated, 570–590 MB more peak memory than the stage's way).
+    /// ≈ 580 MB estimated; peak RSS 530–580 MB above the stage's way's).
     public var estimatedBytes: Int {
         messages.count * (MemoryLayout<FoldMessage>.stride + 290) + statuses.count * MemoryLayout<FoldStatus>.stride
     }
@@ -106,7 +104,6 @@ public struct SendLogFold: Sendable {
     }
 
     private mutating func add(status t: StatusRecord, line: Int) {
-        statusRecords += 1
         let i = message(t.wamid)
         let status = pool.id(t.status, hint: &hints.status)
         let waba = pool.id(t.wabaID, hint: &hints.statusWaba), phone = pool.id(t.phoneNumberID, hint: &hints.statusPhone)
