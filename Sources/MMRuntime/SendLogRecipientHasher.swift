@@ -7,21 +7,32 @@ import MMCore
 /// The key never leaves this value (not in `description`, not in logs). The same key must be used
 /// for every load, or the hashes of one recipient will not match across files.
 public struct SendLogRecipientHasher: RecipientHasher, CustomStringConvertible {
-    /// The HMAC with the key already absorbed (inner and outer pads): each hash copies it, so the
-    /// key schedule runs once per load, not once per recipient.
-    private let keyed: HMAC<SHA256>
+    /// SHA-256 with the key's inner pad, and with its outer pad, already absorbed (RFC 2104): a
+    /// hash copies both, so the key schedule runs once per load, and neither pad is hashed again
+    /// per recipient (`HMAC<SHA256>` hashes the outer pad at each `finalize()`: three SHA-256
+    /// blocks a recipient instead of two). A test holds it to `HMAC<SHA256>` and RFC 4231.
+    private let inner: SHA256
+    private let outer: SHA256
 
     /// - Throws: `SendLogKeyError.empty` for an empty key.
     public init(key: [UInt8]) throws(SendLogKeyError) {
         guard !key.isEmpty else { throw .empty }
-        self.keyed = HMAC<SHA256>(key: SymmetricKey(data: key))
+        var block = key.count > SHA256.blockByteCount ? Array(SHA256.hash(data: key)) : key
+        block += [UInt8](repeating: 0, count: SHA256.blockByteCount - block.count)
+        var inner = SHA256(), outer = SHA256()
+        inner.update(data: block.map { $0 ^ 0x36 })
+        outer.update(data: block.map { $0 ^ 0x5c })
+        self.inner = inner
+        self.outer = outer
     }
 
     public func hash(digits: String) -> String {
-        var mac = keyed
+        var i = inner
         var digits = digits
-        digits.withUTF8 { mac.update(data: UnsafeRawBufferPointer($0)) }
-        return Self.hex(mac.finalize())
+        digits.withUTF8 { i.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        var o = outer
+        i.finalize().withUnsafeBytes { o.update(bufferPointer: $0) }
+        return Self.hex(o.finalize())
     }
 
     public var description: String { "SendLogRecipientHasher(HMAC-SHA256, key redacted)" }

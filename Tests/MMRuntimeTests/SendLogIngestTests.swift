@@ -1,4 +1,5 @@
 import ArchiveGzip
+import Crypto
 import Foundation
 import Logging
 import MMCore
@@ -142,6 +143,23 @@ struct SendLogIngestTests {
         #expect(other != vector && other.count == 64)
         #expect(hasher.hash(digits: "what do ya want for nothing?") == vector)
         #expect(hasher.hash(digits: "5511900000000") == other)
+    }
+
+    /// The hasher composes HMAC from two SHA-256 states of its own: it must equal `HMAC<SHA256>`
+    /// for keys shorter than, equal to and longer than the block (a longer key is hashed first).
+    @Test func theHasherEqualsSwiftCryptosHMACForEveryKeyLength() throws {
+        // RFC 4231 test case 6: a 131-byte key.
+        let long = try SendLogRecipientHasher(key: [UInt8](repeating: 0xaa, count: 131))
+        #expect(long.hash(digits: "Test Using Larger Than Block-Size Key - Hash Key First")
+                == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
+        for length in [1, 20, 63, 64, 65, 200] {
+            let key = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+            let hasher = try SendLogRecipientHasher(key: key)
+            for digits in ["", "5511987650001", String(repeating: "9", count: 100)] {
+                let expected = HMAC<SHA256>.authenticationCode(for: Array(digits.utf8), using: SymmetricKey(data: key))
+                #expect(hasher.hash(digits: digits) == expected.map { String(format: "%02x", $0) }.joined())
+            }
+        }
     }
 
     @Test func theKeyComesFromTheEnvironment() throws {
