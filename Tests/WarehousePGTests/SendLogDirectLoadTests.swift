@@ -1,5 +1,6 @@
 import Foundation
 import MMCore
+import MMSimulator
 import MMTestSupport
 import Testing
 @testable import WarehousePG
@@ -11,17 +12,12 @@ import Testing
 /// stage's way in both, the first one fed by the fold's records).
 @Suite("Send log direct load (PostgreSQL)", .serialized)
 struct SendLogDirectLoadTests {
-    /// A deterministic generator (SplitMix64).
+    /// A deterministic generator (the simulator's SplitMix64).
     struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func pick<T>(_ xs: [T]) -> T { xs[Int(next() % UInt64(xs.count))] }
+        var rng: SplitMix64
+        init(state: UInt64) { rng = SplitMix64(seed: state) }
+        mutating func next() -> UInt64 { rng.next() }
+        mutating func pick<T>(_ xs: [T]) -> T { xs[rng.below(xs.count)] }
         mutating func chance(_ percent: UInt64) -> Bool { next() % 100 < percent }
     }
 
