@@ -2,10 +2,13 @@ import Foundation
 import Logging
 import MMCore
 
-/// `SendLogStore` on PostgreSQL: one transaction per file (COPY into a temporary stage, one row per
-/// message computed from it, one INSERT of new messages, one of statuses, an UPDATE only of stored
-/// messages the file names; rejects; records of messages whose WABA is unknown into
-/// `etl.sendlog_pending`; the `etl.sendlog_files` row), then the SQL transforms for the affected days.
+/// `SendLogStore` on PostgreSQL: one transaction per file, then the SQL transforms for the affected
+/// days. The file's records are folded per message while it is parsed (`SendLogFoldSink`); rejects
+/// stream into a temporary stage. When every message is new and resolves to a WABA, the fold's
+/// final rows are COPYed into the tables (`SendLogDirectLoad`); otherwise the fold's records join
+/// the stage, one row per message is computed from it, one INSERT of new messages, one of statuses,
+/// an UPDATE only of stored messages the file names, records of messages whose WABA is unknown go to
+/// `etl.sendlog_pending`. Either way: the rejects, the `etl.sendlog_files` row.
 ///
 /// Owns one connection; calls block and are serialized by it. Send-log loads take a
 /// transaction-scoped advisory lock, so concurrent loads (two processes) run one after the other
