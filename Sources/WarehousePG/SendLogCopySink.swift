@@ -60,13 +60,7 @@ package final class SendLogCopySink: SendLogPartedSink {
             writer.timestamp(micros: t.timestamp)
             writer.field(t.status); writer.field(t.pricingCategory); writer.field(t.pricingType); writer.field(t.pricingModel)
             writer.field(t.billable); writer.field(t.originType); writer.field(t.route.rawValue)
-            if t.errors.isEmpty {
-                writer.null(); writer.null()
-            } else {
-                // Codes are 32-bit: the parser keeps no other (`StatusError.code`).
-                writer.int4Array(t.errors.map { $0.code.map { Int32(clamping: $0) } })
-                writer.jsonb(Self.errorsJSON(t.errors))
-            }
+            Self.writeErrors(t.errors, noCodes: nil, to: writer)
             writer.null(); writer.null()  // reason, raw
             writer.field(LatestStatusKey.key(micros: t.timestamp, status: t.status))
         }
@@ -81,6 +75,18 @@ package final class SendLogCopySink: SendLogPartedSink {
         writer.null()  // last_key
         try writer.endRow()
         rejectsWritten += 1
+    }
+
+    /// A status's `error_codes` and `errors` columns: the codes as an `integer[]` (32-bit: the
+    /// parser keeps no other, `StatusError.code`) and the errors as JSON; for none, `noCodes` and NULL.
+    static func writeErrors(_ errors: [StatusError], noCodes: [Int32?]?, to w: PGCopyWriter) {
+        guard !errors.isEmpty else {
+            w.int4Array(noCodes)
+            w.null()
+            return
+        }
+        w.int4Array(errors.map { $0.code.map { Int32(clamping: $0) } })
+        w.jsonb(errorsJSON(errors))
     }
 
     /// `[{"code":131049,"title":"…","details":"…"}]`.

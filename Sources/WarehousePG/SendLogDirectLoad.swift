@@ -130,12 +130,7 @@ struct SendLogDirectLoad {
                     w.field(r.wabaID); w.field(r.wamid); w.field(r.status); w.timestamp(micros: r.statusAt); w.field(r.phoneNumberID)
                     w.field(r.pricingCategory); w.field(r.pricingType); w.field(r.pricingModel); w.field(r.billable)
                     w.field(r.originType); w.field(r.route.rawValue)
-                    if r.errors.isEmpty {
-                        w.int4Array([]); w.null()
-                    } else {
-                        w.int4Array(r.errors.map { $0.code.map { Int32(clamping: $0) } })
-                        w.jsonb(SendLogCopySink.errorsJSON(r.errors))
-                    }
+                    SendLogCopySink.writeErrors(r.errors, noCodes: [], to: w)  // the table's column is NOT NULL
                     w.field(sha256); w.field(r.line)
                     try w.endRow()
                     n += 1
